@@ -1,0 +1,1 @@
+"""Chibo: the work platform of grassroots party cells and mass organisations."""

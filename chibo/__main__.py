@@ -1,0 +1,3 @@
+from chibo.cli import main
+
+main()

@@ -1,0 +1,100 @@
+"""Reads of people and memberships, always narrowed by the scoping layer."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Count, QuerySet
+
+from chibo.core.models import AuditEntry
+from chibo.core.roles import Role
+from chibo.core.scoping import get_for, scope_for
+from chibo.core.vntext import fold
+from chibo.orgs.models import Org
+from chibo.people.models import Membership, MembershipStatus, Person, Position
+
+if TYPE_CHECKING:
+    from chibo.core.scoping import AnyUser
+
+# What a member list shows unless a status is chosen: people taking part in the unit's life.
+ON_ROLL_STATUSES = (
+    MembershipStatus.PROBATIONARY,
+    MembershipStatus.OFFICIAL,
+    MembershipStatus.EXEMPT,
+    MembershipStatus.SUSPENDED,
+    MembershipStatus.TRANSFERRED_OUT,
+    MembershipStatus.ACTIVE,
+)
+
+
+def member_list(
+    *,
+    user: AnyUser,
+    org: Org,
+    query: str = "",
+    status: str = "",
+    descendants: bool = False,
+) -> QuerySet[Membership]:
+    """Memberships of `org` (or its subtree) the user may read, in Vietnamese name order."""
+    memberships = Membership.objects.visible_to(user).on_roll_or_closed_by_status()
+    if descendants:
+        memberships = memberships.filter(org__path__startswith=org.path)
+    else:
+        memberships = memberships.filter(org=org)
+    if status:
+        memberships = memberships.filter(status=status)
+    else:
+        memberships = memberships.filter(ended_on__isnull=True, status__in=ON_ROLL_STATUSES)
+    folded = fold(query)
+    if folded:
+        memberships = memberships.filter(person__search_text__contains=folded)
+    return memberships.select_related("person", "org").order_by("person__sort_key", "person_id")
+
+
+def person_get_for(*, user: AnyUser, person_id: int) -> Person:
+    return get_for(Person.objects.visible_to(user), pk=person_id)
+
+
+def person_can_edit(*, user: AnyUser, person: Person) -> bool:
+    scope = scope_for(user)
+    if scope.everything:
+        return True
+    paths = Membership.objects.current().filter(person=person).values_list("org__path", flat=True)
+    return any(scope.can(path, Role.OFFICER) for path in paths)
+
+
+def person_memberships(*, person: Person) -> QuerySet[Membership]:
+    return person.memberships.select_related("org").order_by("-ended_on", "started_on", "pk")
+
+
+def person_positions(*, person: Person) -> QuerySet[Position]:
+    return person.positions.select_related("org").order_by("-started_on")
+
+
+def person_history(*, person: Person, limit: int = 100) -> QuerySet[AuditEntry]:
+    return AuditEntry.objects.filter(person_id=person.pk).select_related("actor")[:limit]
+
+
+def org_officers(*, org: Org) -> QuerySet[Position]:
+    return Position.objects.current().filter(org=org).select_related("person").order_by("title")
+
+
+def org_member_counts(*, org: Org) -> list[dict[str, object]]:
+    """Current members of the org's subtree by family and status, in one query."""
+    rows = (
+        Membership.objects.current()
+        .filter(org__path__startswith=org.path)
+        .values("family", "status")
+        .annotate(count=Count("id"))
+        .order_by("family", "status")
+    )
+    return list(rows)
+
+
+def org_history(*, user: AnyUser, org: Org, limit: int = 50) -> QuerySet[AuditEntry]:
+    """Audit entries of the org's subtree, for officers of it."""
+    visible_orgs = Org.objects.visible_to(user, Role.OFFICER).filter(path__startswith=org.path)
+    return (
+        AuditEntry.objects.filter(org_id__in=visible_orgs.values("id"))
+        .select_related("actor")[:limit]
+    )

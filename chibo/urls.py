@@ -1,0 +1,8 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("chibo.core.urls")),
+    path("", include("chibo.orgs.urls")),
+    path("", include("chibo.people.urls")),
+    path("api/v1/", include("chibo.api_urls")),
+]
