@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Length, Substr
+
 from chibo.core.roles import Role
 from chibo.core.scoping import get_for, scope_for
 from chibo.core.vntext import fold
@@ -29,9 +32,7 @@ def org_roots_for(*, user: AnyUser) -> OrgQuerySet:
 
 
 def org_children(*, user: AnyUser, org: Org) -> OrgQuerySet:
-    return Org.objects.visible_to(user).filter(
-        path__startswith=org.path, depth=org.depth + 1
-    )
+    return Org.objects.visible_to(user).filter(path__startswith=org.path, depth=org.depth + 1)
 
 
 def org_search(*, user: AnyUser, query: str, limit: int = 50) -> OrgQuerySet:
@@ -48,3 +49,26 @@ def org_ancestors_visible(*, user: AnyUser, org: Org) -> list[Org]:
     if not paths:
         return []
     return list(Org.objects.visible_to(user, Role.MEMBER).filter(path__in=paths))
+
+
+def org_list(*, user: AnyUser, query: str = "", family: str = "", level: str = "") -> OrgQuerySet:
+    """Every org the user may open, in tree order, each with `parent_code` annotated.
+
+    The parent's code is given only when the user may open the parent too, so a member
+    of a cell does not learn the code of the committee above it.
+    """
+    scope = scope_for(user)
+    steplen = Org.steplen
+    parent = Org.objects.filter(scope.units_q("path")).filter(
+        path=Substr(OuterRef("path"), 1, Length(OuterRef("path")) - steplen)
+    )
+    orgs = Org.objects.visible_to(user, Role.MEMBER)
+    folded = fold(query)
+    if folded:
+        orgs = orgs.filter(search_text__contains=folded)
+    if family:
+        orgs = orgs.filter(family=family)
+    if level:
+        orgs = orgs.filter(level=level)
+    annotated: OrgQuerySet = orgs.annotate(parent_code=Subquery(parent.values("code")[:1]))
+    return annotated.order_by("path")

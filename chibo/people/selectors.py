@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db.models import Count, QuerySet
@@ -11,6 +12,7 @@ from chibo.core.roles import Role
 from chibo.core.scoping import get_for, scope_for
 from chibo.core.vntext import fold
 from chibo.orgs.models import Org
+from chibo.orgs.selectors import org_ancestors_visible, org_get_for
 from chibo.people.models import Membership, MembershipStatus, Person, Position
 
 if TYPE_CHECKING:
@@ -94,7 +96,50 @@ def org_member_counts(*, org: Org) -> list[dict[str, object]]:
 def org_history(*, user: AnyUser, org: Org, limit: int = 50) -> QuerySet[AuditEntry]:
     """Audit entries of the org's subtree, for officers of it."""
     visible_orgs = Org.objects.visible_to(user, Role.OFFICER).filter(path__startswith=org.path)
-    return (
-        AuditEntry.objects.filter(org_id__in=visible_orgs.values("id"))
-        .select_related("actor")[:limit]
+    return AuditEntry.objects.filter(org_id__in=visible_orgs.values("id")).select_related("actor")[
+        :limit
+    ]
+
+
+def _sees_whole_record(user: AnyUser, person: Person) -> bool:
+    scope = scope_for(user)
+    return scope.everything or (scope.person_id is not None and scope.person_id == person.pk)
+
+
+def person_memberships_for(*, user: AnyUser, person: Person) -> QuerySet[Membership]:
+    """The person's memberships the user may read: all of them on one's own profile,
+    otherwise only those in the user's readable subtrees (a women's union head does not
+    read the party records of her members)."""
+    memberships = person_memberships(person=person)
+    if _sees_whole_record(user, person):
+        return memberships
+    return memberships.filter(scope_for(user).subtree_q("org__path", Role.VIEWER))
+
+
+def person_positions_for(*, user: AnyUser, person: Person) -> QuerySet[Position]:
+    """The person's positions the user may read, by the same rule as memberships."""
+    positions = person_positions(person=person)
+    if _sees_whole_record(user, person):
+        return positions
+    return positions.filter(scope_for(user).subtree_q("org__path", Role.VIEWER))
+
+
+@dataclass(frozen=True)
+class OrgOverview:
+    org: Org
+    parent: Org | None
+    officers: list[Position]
+    # None when the user may open the org only as one of its members.
+    member_counts: list[dict[str, object]] | None
+
+
+def org_overview(*, user: AnyUser, code: str) -> OrgOverview:
+    """An org with its visible parent, current officers and, for readers of its subtree,
+    member counts by family and status; 404 outside the user's scope."""
+    org = org_get_for(user=user, code=code)
+    ancestors = org_ancestors_visible(user=user, org=org)
+    parent = ancestors[-1] if ancestors and ancestors[-1].depth == org.depth - 1 else None
+    counts = org_member_counts(org=org) if scope_for(user).can(org.path, Role.VIEWER) else None
+    return OrgOverview(
+        org=org, parent=parent, officers=list(org_officers(org=org)), member_counts=counts
     )
