@@ -18,6 +18,9 @@ class User(AbstractUser):
         verbose_name = _("người dùng")
         verbose_name_plural = _("người dùng")
 
+    def __str__(self) -> str:
+        return self.get_username()
+
 
 class AuditEntry(models.Model):
     """Who changed what, when, with the values before and after. Never updated or deleted."""
@@ -51,6 +54,9 @@ class AuditEntry(models.Model):
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["subject_type", "subject_id"])]
 
+    def __str__(self) -> str:
+        return f"{self.at:%d/%m/%Y %H:%M} {self.summary}"
+
     def changes(self) -> list[tuple[str, Any, Any]]:
         keys = sorted(set(self.before) | set(self.after))
         return [
@@ -68,6 +74,9 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"token {self.key_hash[:8]}… ({self.user_id})"
 
     @staticmethod
     def hash_key(key: str) -> str:

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeAlias, TypeVar
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import MultipleObjectsReturned, ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
@@ -24,10 +24,11 @@ from django.http import Http404
 from chibo.core.roles import Role
 
 if TYPE_CHECKING:
-    from django.contrib.auth.base_user import AbstractBaseUser
     from django.contrib.auth.models import AnonymousUser
 
-    AnyUser = AbstractBaseUser | AnonymousUser
+    from chibo.core.models import User
+
+    AnyUser: TypeAlias = User | AnonymousUser
 
 
 @dataclass(frozen=True)
@@ -101,17 +102,20 @@ def scope_for(user: AnyUser) -> Scope:
     cached: Scope | None = getattr(user, "_chibo_scope", None)
     if cached is None:
         cached = _resolver[0](user) if _resolver else EMPTY_SCOPE
-        user._chibo_scope = cached  # type: ignore[union-attr]
+        setattr(user, "_chibo_scope", cached)  # noqa: B010 - a per-request cache, not a field
     return cached
 
 
 def forget_scope(user: AnyUser) -> None:
     """Drop the cached scope after the user's grants or positions changed."""
     if hasattr(user, "_chibo_scope"):
-        del user._chibo_scope  # type: ignore[union-attr]
+        delattr(user, "_chibo_scope")
 
 
-class ScopedQuerySet(models.QuerySet[Any]):
+_Row = TypeVar("_Row", bound=models.Model)
+
+
+class ScopedQuerySet(models.QuerySet[_Row, _Row]):
     """A queryset that knows the path of the org owning each row."""
 
     scope_path_field = "org__path"
@@ -127,7 +131,7 @@ def get_for(queryset: models.QuerySet[M], **lookup: Any) -> M:
     """One object from an already scoped queryset, or 404."""
     try:
         return queryset.get(**lookup)
-    except (queryset.model.DoesNotExist, queryset.model.MultipleObjectsReturned):
+    except (ObjectDoesNotExist, MultipleObjectsReturned):
         raise Http404 from None
 
 

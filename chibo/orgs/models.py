@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from django.conf import settings
 from django.db import models
@@ -44,9 +42,7 @@ class OrgStatus(models.TextChoices):
     DISSOLVED = "dissolved", _("Đã giải thể")
 
 
-class OrgQuerySet(MP_NodeQuerySet, ScopedQuerySet):  # type: ignore[misc]
-    scope_path_field = "path"
-
+class OrgQuerySet(MP_NodeQuerySet["Org"]):
     def visible_to(self, user: AnyUser, min_role: Role = Role.VIEWER) -> Self:
         """Orgs the user may open: readable subtrees, plus their own units as members."""
         scope = scope_for(user)
@@ -62,7 +58,7 @@ class OrgQuerySet(MP_NodeQuerySet, ScopedQuerySet):  # type: ignore[misc]
         return query if include_self else query.exclude(pk=org.pk)
 
 
-class OrgManager(MP_NodeManager):  # type: ignore[misc]
+class OrgManager(MP_NodeManager["Org"]):
     def get_queryset(self) -> OrgQuerySet:
         return OrgQuerySet(self.model, using=self._db).order_by("path")
 
@@ -70,7 +66,7 @@ class OrgManager(MP_NodeManager):  # type: ignore[misc]
         return self.get_queryset().visible_to(user, min_role)
 
 
-class Org(MP_Node):  # type: ignore[misc]
+class Org(MP_Node):
     """An organisation: đảng bộ, chi bộ, hội, chi hội, đoàn, chi đoàn … at any depth."""
 
     code = models.CharField(_("mã"), max_length=40, unique=True)
@@ -96,7 +92,7 @@ class Org(MP_Node):  # type: ignore[misc]
     search_text = models.CharField(max_length=300, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
-    objects = OrgManager()
+    objects: ClassVar[OrgManager] = OrgManager()
 
     class Meta:
         verbose_name = _("tổ chức")
@@ -128,7 +124,7 @@ class Org(MP_Node):  # type: ignore[misc]
         return [self.path[: i * self.steplen] for i in range(1, self.depth)]
 
 
-class GrantQuerySet(ScopedQuerySet):
+class GrantQuerySet(ScopedQuerySet["Grant"]):
     def active(self) -> Self:
         return self.filter(revoked_at__isnull=True)
 

@@ -54,7 +54,7 @@ def _org_owned_models() -> list[type[models.Model]]:
     for model in apps.get_models():
         try:
             org_field = model._meta.get_field("org")
-        except Exception:  # noqa: BLE001 - FieldDoesNotExist, or a reverse relation
+        except Exception:
             continue
         if getattr(org_field, "related_model", None) is Org and model not in _NOT_MOVED:
             owned.append(model)
@@ -95,11 +95,15 @@ def org_merge(
         )
     if source.family != target.family:
         raise ValidationError(
-            {"target": _("Chỉ hợp nhất được các tổ chức cùng hệ thống (Đảng với Đảng, hội với hội).")}
+            {
+                "target": _(
+                    "Chỉ hợp nhất được các tổ chức cùng hệ thống (Đảng với Đảng, hội với hội)."
+                )
+            }
         )
     result = RestructureResult()
-    for child in list(source.get_children()):
-        child.move(target, pos="last-child")
+    for child in list(Org.objects.get_children(source)):
+        Org.objects.move(child, target, pos="last-child")
         result.moved["orgs.org"] = result.moved.get("orgs.org", 0) + 1
     source.refresh_from_db()
     for model in _org_owned_models():
@@ -118,7 +122,8 @@ def org_merge(
         action=AuditEntry.Action.MERGE,
         subject=source,
         org_id=source.pk,
-        summary=_("Hợp nhất %(source)s vào %(target)s") % {"source": source.name, "target": target.name},
+        summary=_("Hợp nhất %(source)s vào %(target)s")
+        % {"source": source.name, "target": target.name},
         before={"status": OrgStatus.ACTIVE},
         after={"status": OrgStatus.MERGED, "merged_into": target.code, "moved": result.moved},
     )
@@ -158,22 +163,28 @@ def org_split(
         strangers = part.person_ids - current_member_ids
         if strangers:
             raise ValidationError(
-                {"parts": _("Tổ chức mới thứ %(n)s có người không thuộc %(org)s.")
-                 % {"n": index, "org": source.name}}
+                {
+                    "parts": _("Tổ chức mới thứ %(n)s có người không thuộc %(org)s.")
+                    % {"n": index, "org": source.name}
+                }
             )
         twice = part.person_ids & seen
         if twice:
             raise ValidationError(
-                {"parts": _("Có %(count)s người được chọn vào hai tổ chức mới cùng lúc.")
-                 % {"count": len(twice)}}
+                {
+                    "parts": _("Có %(count)s người được chọn vào hai tổ chức mới cùng lúc.")
+                    % {"count": len(twice)}
+                }
             )
         seen |= part.person_ids
     if close_source and seen != current_member_ids:
         raise ValidationError(
-            {"parts": _("Còn %(count)s người chưa được phân về tổ chức mới nào.")
-             % {"count": len(current_member_ids - seen)}}
+            {
+                "parts": _("Còn %(count)s người chưa được phân về tổ chức mới nào.")
+                % {"count": len(current_member_ids - seen)}
+            }
         )
-    parent = source.get_parent()
+    parent = Org.objects.get_parent(source)
     result = RestructureResult()
     mapping: dict[Org, frozenset[int]] = {}
     for part in parts:
@@ -207,7 +218,10 @@ def org_split(
         org_id=source.pk,
         summary=_("Chia tách %(source)s thành %(parts)s")
         % {"source": source.name, "parts": ", ".join(org.name for org in result.created)},
-        after={"into": [org.code for org in result.created], "moved": result.moved,
-               "closed": close_source},
+        after={
+            "into": [org.code for org in result.created],
+            "moved": result.moved,
+            "closed": close_source,
+        },
     )
     return result

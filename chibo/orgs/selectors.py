@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.db.models.functions import Length, Substr
 
 from chibo.core.roles import Role
@@ -21,7 +21,7 @@ def org_get_for(*, user: AnyUser, code: str, min_role: Role = Role.MEMBER) -> Or
     return get_for(Org.objects.visible_to(user, min_role), code=code)
 
 
-def org_roots_for(*, user: AnyUser) -> OrgQuerySet:
+def org_roots_for(*, user: AnyUser) -> QuerySet[Org]:
     """The top orgs of the user's visible forest (where the tree browser starts)."""
     scope = scope_for(user)
     if scope.everything:
@@ -31,11 +31,11 @@ def org_roots_for(*, user: AnyUser) -> OrgQuerySet:
     return Org.objects.filter(path__in=minimal)
 
 
-def org_children(*, user: AnyUser, org: Org) -> OrgQuerySet:
+def org_children(*, user: AnyUser, org: Org) -> QuerySet[Org]:
     return Org.objects.visible_to(user).filter(path__startswith=org.path, depth=org.depth + 1)
 
 
-def org_search(*, user: AnyUser, query: str, limit: int = 50) -> OrgQuerySet:
+def org_search(*, user: AnyUser, query: str, limit: int = 50) -> QuerySet[Org]:
     folded = fold(query)
     orgs = Org.objects.visible_to(user, Role.MEMBER)
     if folded:
@@ -51,7 +51,7 @@ def org_ancestors_visible(*, user: AnyUser, org: Org) -> list[Org]:
     return list(Org.objects.visible_to(user, Role.MEMBER).filter(path__in=paths))
 
 
-def org_list(*, user: AnyUser, query: str = "", family: str = "", level: str = "") -> OrgQuerySet:
+def org_list(*, user: AnyUser, query: str = "", family: str = "", level: str = "") -> QuerySet[Org]:
     """Every org the user may open, in tree order, each with `parent_code` annotated.
 
     The parent's code is given only when the user may open the parent too, so a member
@@ -72,3 +72,37 @@ def org_list(*, user: AnyUser, query: str = "", family: str = "", level: str = "
         orgs = orgs.filter(level=level)
     annotated: OrgQuerySet = orgs.annotate(parent_code=Subquery(parent.values("code")[:1]))
     return annotated.order_by("path")
+
+
+def org_units_for(*, user: AnyUser) -> list[tuple[Org, Role]]:
+    """The orgs the user belongs to or holds a role at, each with the user's role there."""
+    scope = scope_for(user)
+    paths = {path for path, _role in scope.grants}
+    if not paths:
+        return []
+    units: list[tuple[Org, Role]] = []
+    for org in Org.objects.filter(path__in=paths):
+        role = scope.role_at(org.path)
+        if role is not None:
+            units.append((org, role))
+    return units
+
+
+def org_roots_with_role(*, user: AnyUser, min_role: Role = Role.VIEWER) -> QuerySet[Org]:
+    """Tops of the subtrees the user reads as a whole (an upper level's watch list)."""
+    scope = scope_for(user)
+    if scope.everything:
+        return Org.objects.filter(depth=1)
+    return Org.objects.filter(path__in=scope.roots(min_role))
+
+
+def org_merge_links(*, user: AnyUser, org: Org) -> tuple[Org | None, list[Org]]:
+    """Where a merged org went and which orgs were merged into it, as far as the user sees."""
+    visible = Org.objects.visible_to(user, Role.MEMBER)
+    target = visible.filter(pk=org.merged_into_id).first() if org.merged_into_id else None
+    return target, list(visible.filter(merged_into=org))
+
+
+def org_subtree_for(*, user: AnyUser, org: Org, min_role: Role, limit: int = 500) -> list[Org]:
+    """The org and its descendants where the user holds `min_role`, in tree order."""
+    return list(Org.objects.visible_to(user, min_role).filter(path__startswith=org.path)[:limit])

@@ -51,7 +51,7 @@ def _clean_org_fields(
             "Mã “%(code)s” không hợp lệ: chỉ dùng chữ không dấu, chữ số, dấu chấm, gạch ngang, "
             "tối đa 40 ký tự."
         ) % {"code": code}
-    elif Org.objects.filter(code=code).exclude(pk=getattr(instance, "pk", None)).exists():
+    elif Org.objects.filter(code=code).exclude(pk=instance.pk if instance else 0).exists():
         errors["code"] = _("Mã “%(code)s” đã được dùng cho một tổ chức khác.") % {"code": code}
     if not name:
         errors["name"] = _("Cần nhập tên tổ chức.")
@@ -113,7 +113,11 @@ def org_create(
     )
     if parent is not None and not parent.is_active:
         raise ValidationError({"parent": _("Không thể thêm tổ chức vào một tổ chức đã kết thúc.")})
-    org: Org = parent.add_child(**fields) if parent is not None else Org.add_root(**fields)
+    org: Org = (
+        Org.objects.add_child(parent, fields)
+        if parent is not None
+        else Org.objects.add_root(fields)
+    )
     audit_record(
         actor=actor,
         action=AuditEntry.Action.CREATE,
@@ -174,8 +178,8 @@ def org_move(*, org: Org, new_parent: Org, actor: User | None = None) -> Org:
         )
     if not new_parent.is_active:
         raise ValidationError({"new_parent": _("Tổ chức cấp trên mới đã kết thúc hoạt động.")})
-    old_parent = org.get_parent()
-    org.move(new_parent, pos="last-child")
+    old_parent = Org.objects.get_parent(org)
+    Org.objects.move(org, new_parent, pos="last-child")
     org.refresh_from_db()
     audit_record(
         actor=actor,
@@ -192,7 +196,7 @@ def org_move(*, org: Org, new_parent: Org, actor: User | None = None) -> Org:
 
 @transaction.atomic
 def grant_create(*, user: User, org: Org, role: Role, actor: User | None = None) -> Grant:
-    existing = Grant.objects.active().filter(user=user, org=org, role=role).first()
+    existing: Grant | None = Grant.objects.active().filter(user=user, org=org, role=role).first()
     if existing is not None:
         return existing
     grant = Grant.objects.create(user=user, org=org, role=role, granted_by=actor)

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
+from chibo.core.models import User
 from chibo.core.roles import Role
 from chibo.core.scoping import Scope
 from chibo.orgs.models import Grant, Level
@@ -16,6 +17,8 @@ if TYPE_CHECKING:
 
 
 def scope_for_user(user: AnyUser) -> Scope:
+    if not isinstance(user, User):
+        return Scope()
     if user.is_superuser:
         person_id = Person.objects.filter(user_id=user.pk).values_list("pk", flat=True).first()
         return Scope(everything=True, person_id=person_id)
@@ -35,8 +38,10 @@ def scope_for_user(user: AnyUser) -> Scope:
         ):
             role = Role.OFFICER if level in (Level.BRANCH, Level.GROUP) else Role.COMMITTEE
             grants.append((path, role))
-        for path in Membership.objects.current().filter(person_id=person_id).values_list(
-            "org__path", flat=True
+        for path in (
+            Membership.objects.current()
+            .filter(person_id=person_id)
+            .values_list("org__path", flat=True)
         ):
             grants.append((path, Role.MEMBER))
     return Scope(grants=tuple(grants), person_id=person_id)

@@ -8,9 +8,8 @@ class PeopleConfig(AppConfig):
 
     def ready(self) -> None:
         from chibo.core.scoping import register_scope_resolver
-        from chibo.people.access import scope_for_user
-
         from chibo.orgs.restructuring import register_mover
+        from chibo.people.access import scope_for_user
         from chibo.people.models import Membership, Position
         from chibo.people.services import MembershipMover, PositionMover
 

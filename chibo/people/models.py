@@ -1,9 +1,7 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import datetime
-from typing import Self
+from typing import TYPE_CHECKING, Self
 
 from django.conf import settings
 from django.db import models
@@ -56,9 +54,7 @@ class Person(models.Model):
     search_text = models.CharField(max_length=200, editable=False, db_index=True)
     gender = models.CharField(_("giới tính"), max_length=8, choices=Gender.choices, blank=True)
     birth_date = models.DateField(_("ngày sinh"), null=True, blank=True)
-    citizen_id = models.CharField(
-        _("số CCCD"), max_length=12, null=True, blank=True, unique=True
-    )
+    citizen_id = models.CharField(_("số CCCD"), max_length=12, null=True, blank=True, unique=True)
     phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
     email = models.EmailField(_("thư điện tử"), blank=True)
     ethnicity = models.CharField(_("dân tộc"), max_length=40, blank=True)
@@ -123,7 +119,7 @@ class EndReason(models.TextChoices):
     TRANSFERRED = "transferred", _("Chuyển sinh hoạt")
 
 
-class MembershipQuerySet(ScopedQuerySet):
+class MembershipQuerySet(ScopedQuerySet["Membership"]):
     def current(self) -> Self:
         return self.filter(ended_on__isnull=True)
 
@@ -186,7 +182,7 @@ class Title(models.TextChoices):
     GROUP_HEAD = "group_head", _("Tổ trưởng")
 
 
-class PositionQuerySet(ScopedQuerySet):
+class PositionQuerySet(ScopedQuerySet["Position"]):
     def current(self, on: datetime.date | None = None) -> Self:
         day = on or timezone.localdate()
         return self.filter(started_on__lte=day).filter(

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from chibo.core.models import AuditEntry
+from chibo.core.models import AuditEntry, User
 from chibo.core.roles import Role
 from chibo.core.scoping import get_for, scope_for
 from chibo.core.vntext import fold
-from chibo.orgs.models import Org
+from chibo.orgs.models import Grant, Org
 from chibo.orgs.selectors import org_ancestors_visible, org_get_for
 from chibo.people.models import Membership, MembershipStatus, Person, Position
 
@@ -143,3 +144,60 @@ def org_overview(*, user: AnyUser, code: str) -> OrgOverview:
     return OrgOverview(
         org=org, parent=parent, officers=list(org_officers(org=org)), member_counts=counts
     )
+
+
+def org_member_totals(*, orgs: Sequence[Org]) -> dict[int, int]:
+    """Current members of each org's subtree, for a handful of orgs, in one query."""
+    if not orgs:
+        return {}
+    prefixes = Q(pk__in=[])
+    counts: dict[str, Count] = {}
+    for org in orgs:
+        prefixes |= Q(org__path__startswith=org.path)
+        counts[f"org_{org.pk}"] = Count("id", filter=Q(org__path__startswith=org.path))
+    row = Membership.objects.current().filter(prefixes).aggregate(**counts)
+    return {org.pk: int(row[f"org_{org.pk}"] or 0) for org in orgs}
+
+
+def person_editable_memberships(*, user: AnyUser, person: Person) -> list[Membership]:
+    """The person's current memberships in units where the user is an officer or above."""
+    scope = scope_for(user)
+    memberships = Membership.objects.current().filter(person=person).select_related("org")
+    return [m for m in memberships.order_by("pk") if scope.can(m.org.path, Role.OFFICER)]
+
+
+def grant_list_for(*, user: AnyUser, org: Org) -> QuerySet[Grant]:
+    """Active grants in the org's subtree, for its administrators."""
+    return (
+        Grant.objects.visible_to(user, Role.ADMIN)
+        .active()
+        .filter(org__path__startswith=org.path)
+        .select_related("user", "org", "granted_by")
+        .order_by("org__path", "-role", "user__username")
+    )
+
+
+def grant_get_for(*, user: AnyUser, org: Org, grant_id: int) -> Grant:
+    return get_for(grant_list_for(user=user, org=org), pk=grant_id)
+
+
+def _subtree_users(org: Org) -> QuerySet[User]:
+    on_roll = Membership.objects.current().filter(
+        person__user=OuterRef("pk"), org__path__startswith=org.path
+    )
+    return User.objects.filter(is_active=True).filter(Exists(on_roll))
+
+
+def grant_user_candidates(*, org: Org, limit: int = 300) -> list[tuple[str, str]]:
+    """(username, full name) of people on the subtree's rolls who have a login."""
+    rows = (
+        _subtree_users(org)
+        .order_by("person__sort_key", "username")
+        .values_list("username", "person__full_name")[:limit]
+    )
+    return [(username, name or "") for username, name in rows]
+
+
+def grant_user_lookup(*, org: Org, username: str) -> User | None:
+    """The login called `username`, if it belongs to someone on the subtree's rolls."""
+    return _subtree_users(org).filter(username=username.strip()).first()

@@ -206,9 +206,11 @@ def _clean_membership(
             "date": joined_on.strftime("%d/%m/%Y")
         }
     if joined_on and birth_date and org.family == Family.PARTY:
-        eighteen = birth_date.replace(year=birth_date.year + 18) if not (
-            birth_date.month == 2 and birth_date.day == 29
-        ) else datetime.date(birth_date.year + 18, 3, 1)
+        eighteen = (
+            birth_date.replace(year=birth_date.year + 18)
+            if not (birth_date.month == 2 and birth_date.day == 29)
+            else datetime.date(birth_date.year + 18, 3, 1)
+        )
         if joined_on < eighteen:
             errors["joined_on"] = _("Ngày vào Đảng %(date)s trước khi đủ 18 tuổi.") % {
                 "date": joined_on.strftime("%d/%m/%Y")
@@ -261,8 +263,10 @@ def membership_create(
     )
     if Membership.objects.current().filter(person=person, family=org.family).exists():
         raise ValidationError(
-            {"org": _("%(name)s đã là thành viên đang sinh hoạt của một tổ chức %(family)s.")
-             % {"name": person.full_name, "family": Family(org.family).label}}
+            {
+                "org": _("%(name)s đã là thành viên đang sinh hoạt của một tổ chức %(family)s.")
+                % {"name": person.full_name, "family": Family(org.family).label}
+            }
         )
     membership = Membership.objects.create(
         person=person,
@@ -330,7 +334,8 @@ def membership_update(
         subject=membership,
         org_id=membership.org_id,
         person_id=membership.person_id,
-        summary=_("%(name)s: %(status)s") % {
+        summary=_("%(name)s: %(status)s")
+        % {
             "name": membership.person.full_name,
             "status": MembershipStatus(status).label,
         },
@@ -387,9 +392,16 @@ def position_assign(
         raise ValidationError({"title": _("Chức vụ không hợp lệ.")})
     if not org.is_active:
         raise ValidationError({"org": _("%(org)s đã kết thúc hoạt động.") % {"org": org.name}})
-    if not Membership.objects.current().filter(person=person, org__path__startswith=org.path).exists():
+    if (
+        not Membership.objects.current()
+        .filter(person=person, org__path__startswith=org.path)
+        .exists()
+    ):
         raise ValidationError(
-            {"person": _("%(name)s không sinh hoạt trong tổ chức này.") % {"name": person.full_name}}
+            {
+                "person": _("%(name)s không sinh hoạt trong tổ chức này.")
+                % {"name": person.full_name}
+            }
         )
     position = Position.objects.create(
         person=person, org=org, title=title, started_on=started_on or timezone.localdate()
@@ -439,9 +451,7 @@ class MembershipMover:
     def merge(self, *, source: Org, target: Org, on: datetime.date, actor: User | None) -> int:
         memberships = list(Membership.objects.current().filter(org=source).select_related("person"))
         for membership in memberships:
-            _membership_move(
-                membership, target=target, on=on, reason=EndReason.MERGED, actor=actor
-            )
+            _membership_move(membership, target=target, on=on, reason=EndReason.MERGED, actor=actor)
         return len(memberships)
 
     def split(
@@ -470,11 +480,14 @@ class PositionMover:
 
     def _move(self, position: Position, target: Org, on: datetime.date, actor: User | None) -> None:
         position_end(position=position, on=on, actor=actor)
-        Position.objects.create(person_id=position.person_id, org=target, title=position.title,
-                                started_on=on)
+        Position.objects.create(
+            person_id=position.person_id, org=target, title=position.title, started_on=on
+        )
 
     def merge(self, *, source: Org, target: Org, on: datetime.date, actor: User | None) -> int:
-        positions = list(Position.objects.current(on).filter(org=source).select_related("person", "org"))
+        positions = list(
+            Position.objects.current(on).filter(org=source).select_related("person", "org")
+        )
         for position in positions:
             self._move(position, target, on, actor)
         return len(positions)
@@ -489,9 +502,11 @@ class PositionMover:
     ) -> int:
         count = 0
         for new_org, person_ids in parts.items():
-            for position in Position.objects.current(on).filter(
-                org=source, person_id__in=person_ids
-            ).select_related("person", "org"):
+            for position in (
+                Position.objects.current(on)
+                .filter(org=source, person_id__in=person_ids)
+                .select_related("person", "org")
+            ):
                 self._move(position, new_org, on, actor)
                 count += 1
         return count
