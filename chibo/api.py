@@ -14,8 +14,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Router, Schema
-from ninja.errors import AuthenticationError
+from ninja import NinjaAPI, Router, Schema, Status
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from chibo.core.api_auth import BearerAuth, LoginRejected, api_token_for_login
@@ -70,6 +70,17 @@ def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResp
     return response
 
 
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    messages = {
+        # Ninja's own words, for a body that is not JSON at all.
+        "Cannot parse request body": _("Nội dung gửi lên không phải JSON hợp lệ."),
+        "Too many requests.": _("Quá nhiều yêu cầu, vui lòng thử lại sau ít phút."),
+    }
+    detail = messages.get(exc.message, exc.message)
+    return api.create_response(request, {"detail": detail}, status=exc.status_code)
+
+
 @api.exception_handler(NinjaValidationError)
 def _invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     return api.create_response(request, {"detail": describe_errors(exc.errors)}, status=422)
@@ -117,14 +128,14 @@ auth_router = Router(tags=["auth"])
     response={200: TokenOut, 401: ErrorOut, 422: ValidationErrorOut, 429: ErrorOut},
     summary="Lấy mã truy cập bằng tên đăng nhập và mật khẩu",
 )
-def token_create(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str, Any]]:
+def token_create(request: HttpRequest, payload: TokenIn) -> Status[dict[str, Any]]:
     try:
         issued = api_token_for_login(
             request=request, username=payload.username, password=payload.password
         )
     except LoginRejected as rejected:
-        return (429 if rejected.locked_out else 401), {"detail": rejected.message}
-    return 200, {"token": issued.key, "expires_at": issued.expires_at}
+        return Status(429 if rejected.locked_out else 401, {"detail": rejected.message})
+    return Status(200, {"token": issued.key, "expires_at": issued.expires_at})
 
 
 api.add_router("/auth", auth_router)

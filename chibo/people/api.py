@@ -14,10 +14,9 @@ from ninja import Field, Query, Router
 from chibo.core.roles import Role
 from chibo.core.schemas import ErrorOut, Paging, ValidationErrorOut, paginate
 from chibo.core.scoping import require_role
-from chibo.orgs.schemas import OrgOut
 from chibo.orgs.selectors import org_get_for
 from chibo.people.models import MembershipStatus
-from chibo.people.schemas import MemberPage, OrgDetailOut, PersonOut
+from chibo.people.schemas import MemberPage, OrgDetail, OrgDetailOut, PersonOut
 from chibo.people.selectors import (
     member_list,
     org_overview,
@@ -45,14 +44,8 @@ class MemberFilters(Paging):
     tags=["orgs"],
     summary="Một tổ chức: cán bộ và số thành viên",
 )
-def org_detail(request: HttpRequest, code: str) -> dict[str, Any]:
-    overview = org_overview(user=request.user, code=code)
-    return {
-        **OrgOut.model_validate(overview.org).model_dump(),
-        "parent_code": overview.parent.code if overview.parent else None,
-        "officers": overview.officers,
-        "member_counts": overview.member_counts,
-    }
+def org_detail(request: HttpRequest, code: str) -> OrgDetail:
+    return OrgDetail(org_overview(user=request.user, code=code))
 
 
 @router.get(

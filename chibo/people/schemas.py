@@ -10,6 +10,7 @@ from ninja import Schema
 from chibo.orgs.models import Family
 from chibo.orgs.schemas import OrgOut
 from chibo.people.models import Gender, Membership, MembershipStatus, Person, Position, Title
+from chibo.people.selectors import OrgOverview
 
 
 def _gender_label(person: Person) -> str:
@@ -189,3 +190,16 @@ class MemberCountOut(Schema):
 class OrgDetailOut(OrgOut):
     officers: list[OfficerOut]
     member_counts: list[MemberCountOut] | None
+
+
+class OrgDetail:
+    """An org as OrgDetailOut reads it: the org's own fields, plus what the overview adds."""
+
+    def __init__(self, overview: OrgOverview) -> None:
+        self._org = overview.org
+        self.parent_code = overview.parent.code if overview.parent else None
+        self.officers = overview.officers
+        self.member_counts = overview.member_counts
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._org, name)
