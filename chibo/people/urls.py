@@ -1,3 +1,14 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from chibo.people import views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.home, name="home"),
+    path("orgs/", views.org_tree, name="org_tree"),
+    path("orgs/<str:code>/", views.org_detail, name="org_detail"),
+    path("orgs/<str:code>/members/", views.org_members, name="org_members"),
+    path("orgs/<str:code>/members/new/", views.member_create, name="member_create"),
+    path("orgs/<str:code>/grants/", views.org_grants, name="org_grants"),
+    path("people/<int:person_id>/", views.person_detail, name="person_detail"),
+    path("people/<int:person_id>/edit/", views.person_edit, name="person_edit"),
+]
