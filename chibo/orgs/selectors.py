@@ -75,9 +75,10 @@ def org_list(*, user: AnyUser, query: str = "", family: str = "", level: str = "
 
 
 def org_units_for(*, user: AnyUser) -> list[tuple[Org, Role]]:
-    """The orgs the user belongs to or holds a role at, each with the user's role there."""
+    """The orgs the user belongs to or works for (member, officer, committee, admin), each
+    with the user's role there. Read-only watch grants are not units: see org_roots_with_role."""
     scope = scope_for(user)
-    paths = {path for path, _role in scope.grants}
+    paths = {path for path, role in scope.grants if role != Role.VIEWER}
     if not paths:
         return []
     units: list[tuple[Org, Role]] = []
