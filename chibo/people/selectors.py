@@ -201,3 +201,14 @@ def grant_user_candidates(*, org: Org, limit: int = 300) -> list[tuple[str, str]
 def grant_user_lookup(*, org: Org, username: str) -> User | None:
     """The login called `username`, if it belongs to someone on the subtree's rolls."""
     return _subtree_users(org).filter(username=username.strip()).first()
+
+
+def person_history_for(*, user: AnyUser, person: Person, limit: int = 100) -> QuerySet[AuditEntry]:
+    """The person's history the user may read: changes to the personal record itself, and
+    changes to memberships, positions and grants in orgs the user reads (a women's union
+    head does not read the party cell's entries, card numbers included)."""
+    entries = AuditEntry.objects.filter(person_id=person.pk).select_related("actor")
+    if not _sees_whole_record(user, person):
+        readable = Org.objects.visible_to(user, Role.VIEWER).order_by().values("id")
+        entries = entries.filter(Q(subject_type=Person._meta.label_lower) | Q(org_id__in=readable))
+    return entries[:limit]

@@ -227,3 +227,33 @@ def test_person_id_must_be_a_number(personas):
     [error] = response.json()["detail"]
     assert error["loc"] == ["path", "person_id"]
     assert error["message"] == "Đường dẫn, phần “person_id”: phải là một số nguyên."
+
+
+def test_history_shows_only_entries_of_readable_orgs(personas):
+    from chibo.people.selectors import person_history_for
+    from chibo.people.services import person_update
+
+    both = add_member(personas.cell_a, "Nguyễn Thị Hoa", gender="female")
+    membership_create(
+        person=both, org=personas.women_a, status=MembershipStatus.ACTIVE, joined_on=JOINED
+    )
+    person_update(person=both, data=PersonData(full_name="Nguyễn Thị Hoà", gender="female"))
+    head = add_member(personas.women_a, "Đào Thị Lan", MembershipStatus.ACTIVE, gender="female")
+    position_assign(person=head, org=personas.women_a, title=Title.BRANCH_HEAD, started_on=JOINED)
+    head.user = User.objects.create_user("lan", password="x-unused-x")
+    head.save(update_fields=["user"])
+
+    def seen_by(user) -> set[tuple[str, int | None]]:
+        entries = person_history_for(user=user, person=both)
+        return {(entry.subject_type, entry.org_id) for entry in entries}
+
+    party, women = personas.cell_a.pk, personas.women_a.pk
+    assert seen_by(head.user) == {
+        ("people.person", party),  # the personal record, whoever edited it
+        ("people.membership", women),
+    }
+    assert ("people.membership", party) in seen_by(personas.user("alice"))
+    assert ("people.membership", women) not in seen_by(personas.user("alice"))
+    both.user = User.objects.create_user("hoa", password="x-unused-x")
+    both.save(update_fields=["user"])
+    assert {("people.membership", party), ("people.membership", women)} <= seen_by(both.user)

@@ -1,0 +1,693 @@
+"""The proof that scoping holds on every page and every API route.
+
+The test walks every URL pattern of the project and every operation of the API and,
+for each demo persona, asks for objects outside the persona's subtree: the answer must
+be 404, and a form posted with them must write nothing. Lists must not name orgs or
+people outside the subtree, and every persona must get its own objects (so the test
+cannot pass by refusing everything).
+
+What a persona may see is written down here from the demo's description (READS), not
+computed by the scoping layer under test.
+
+A route this file does not know fails `test_every_route_is_covered`: a new page or API
+operation must either be listed as public or take only URL arguments that KWARGS knows
+how to fill with an object inside and outside a persona's scope.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import html
+import json
+import re
+import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.http import HttpResponse
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+import chibo
+from chibo.api import api
+from chibo.core.api_auth import api_token_create
+from chibo.core.models import User
+from chibo.orgs.models import Family, Level, Org
+from chibo.orgs.services import org_create
+from chibo.people.models import Membership, MembershipStatus, Person
+from chibo.people.services import PersonData, membership_create, person_create
+
+PERSONAS = ("bithu1", "bithu2", "dangvien1", "chihoi1", "danguy", "tinhuy")
+
+# Subtrees each persona reads (positions and grants of the demo). Their own units as
+# plain members come from their memberships.
+READS: dict[str, tuple[str, ...]] = {
+    "bithu1": ("DU-DT-CB01",),
+    "bithu2": ("DU-DT-CB02",),
+    "dangvien1": (),
+    "chihoi1": ("HLHPN-DT-CH01",),
+    "danguy": ("DU-DT", "HLHPN-DT"),
+    "tinhuy": ("TU-TN", "HLHPN-TN"),
+}
+
+# Objects the brief names as outside each persona, tried on every route besides the
+# full sweep; the outsider tree built by the test is added for everyone.
+NAMED_OUTSIDE: dict[str, tuple[str, ...]] = {
+    "bithu1": ("DU-DT-CB02", "DU-DT", "HLHPN-DT-CH01", "DU-HLHPN-CB1"),
+    "bithu2": ("DU-DT-CB01", "DU-DT", "HLHPN-DT-CH02"),
+    "dangvien1": ("DU-DT-CB02", "DU-DT", "HLHPN-DT-CH01"),
+    "chihoi1": ("DU-DT-CB01", "DU-DT", "HLHPN-DT-CH02", "HLHPN-DT"),
+    "danguy": ("DU-HLHPN", "DU-HLHPN-CB1", "DBK-TN", "TU-TN", "HLHPN-TN"),
+    "tinhuy": (),
+}
+
+# One org each persona opens, for the sanity checks.
+INSIDE_ORG: dict[str, str] = {
+    "bithu1": "DU-DT-CB01",
+    "bithu2": "DU-DT-CB02",
+    "dangvien1": "DU-DT-CB01",
+    "chihoi1": "HLHPN-DT-CH01",
+    "danguy": "DU-DT-CB05",
+    "tinhuy": "DU-HLHPN-CB1",
+}
+
+# Routes anyone may call, logged in or not. Page routes by pattern, API by method + path.
+PUBLIC_PAGES = {
+    "login/": "the login form",
+    "logout/": "logging out",
+    "i18n/setlang/": "choosing the language",
+    "api/v1/": "django-ninja's root, a 404 that lets it reverse its own URLs",
+    "api/v1/openapi.json": "the API description",
+}
+PUBLIC_API = {
+    ("POST", "/api/v1/auth/token"): "exchanging a password for a token",
+    ("GET", "/api/v1/openapi.json"): "the API description",
+}
+API_PREFIX = "api/v1/"
+
+# Fields a form route may expect; a view that lets an outsider through would find
+# enough here to write something, which the test would then see.
+POST_DATA = {
+    "full_name": "Tôn Thất Xâm Nhập",
+    "family_name": "Tôn Thất",
+    "middle_name": "Xâm",
+    "given_name": "Nhập",
+    "gender": "male",
+    "birth_date": "01/01/1980",
+    "status": "official",
+    "joined_on": "01/01/2010",
+    "official_on": "01/01/2011",
+    "m-status": "removed",
+    "m-reason": "Thử quyền",
+    "action": "grant",
+    "role": "50",
+}
+
+# Bodies for API operations that write, by (method, path): required before such an
+# operation is covered, so that a 404 is not merely a 422 for an empty body.
+API_WRITE_BODIES: dict[tuple[str, str], dict[str, Any]] = {}
+
+OUTSIDER_ROOT = "NGOAI-TINH"
+OUTSIDER_CELL = "NGOAI-TINH-CB01"
+OUTSIDER_NAME = "Khổng Ngoại Tỉnh"
+
+
+# --- what each persona may see, from the data ----------------------------------------
+
+
+@dataclass
+class Sight:
+    """Orgs and people a persona may open, read or see named, computed from READS."""
+
+    username: str
+    user: User
+    person_id: int | None
+    readable_orgs: set[str]
+    openable_orgs: set[str]
+    readable_people: set[int]
+    mentionable_people: set[int]
+    outside_orgs: list[str]
+    outside_people: list[int]
+    inside_org: str
+    inside_people: list[int]
+    client: Client = field(repr=False, default_factory=Client)
+    api_client: Client = field(repr=False, default_factory=Client)
+    _leak_pattern: re.Pattern[str] | None = field(repr=False, default=None)
+
+    def leak_pattern(self) -> re.Pattern[str] | None:
+        """One regex matching any code or name of an org or person outside the scope."""
+        if self._leak_pattern is None:
+            self._leak_pattern = _leak_pattern(self)
+        return self._leak_pattern
+
+
+def _current_memberships() -> list[tuple[int, str]]:
+    return list(
+        Membership.objects.filter(ended_on__isnull=True).values_list("person_id", "org__code")
+    )
+
+
+def sight_for(username: str) -> Sight:
+    user = User.objects.get(username=username)
+    person_id = Person.objects.filter(user=user).values_list("pk", flat=True).first()
+    orgs = list(Org.objects.values_list("code", "path"))
+    read_paths = [path for code, path in orgs if code in READS[username]]
+    assert len(read_paths) == len(READS[username]), f"READS of {username} names unknown orgs"
+    readable = {code for code, path in orgs if any(path.startswith(r) for r in read_paths)}
+    memberships = _current_memberships()
+    own_units = {code for pid, code in memberships if pid == person_id}
+    openable = readable | own_units
+    readable_people = {pid for pid, code in memberships if code in readable}
+    mentionable = readable_people | {pid for pid, code in memberships if code in own_units}
+    if person_id is not None:
+        readable_people.add(person_id)
+        mentionable.add(person_id)
+
+    named = list(NAMED_OUTSIDE[username])
+    for code in named:
+        assert code not in openable, f"NAMED_OUTSIDE[{username!r}] lists {code}, which it opens"
+    sweep = [code for code, _path in orgs if code not in openable and code not in named]
+    outside_orgs = named + sweep
+
+    # One person per outside org, on no roll the persona reads, plus anyone on no roll.
+    outside_people: list[int] = []
+    seen_orgs: set[str] = set()
+    for pid, code in sorted(memberships):
+        if pid in readable_people or code in seen_orgs or code in openable:
+            continue
+        seen_orgs.add(code)
+        outside_people.append(pid)
+    rolled = {pid for pid, _code in memberships}
+    nobody = Person.objects.exclude(pk__in=rolled).values_list("pk", flat=True).first()
+    if nobody is not None and nobody != person_id:
+        outside_people.append(nobody)
+
+    inside_code = INSIDE_ORG[username]
+    assert inside_code in openable, f"INSIDE_ORG[{username!r}] = {inside_code} is not opened"
+    others = sorted(pid for pid, code in memberships if code == inside_code and pid != person_id)
+    inside_people = ([person_id] if person_id else []) + (
+        others[:1] if inside_code in readable else []
+    )
+    return Sight(
+        username=username,
+        user=user,
+        person_id=person_id,
+        readable_orgs=readable,
+        openable_orgs=openable,
+        readable_people=readable_people,
+        mentionable_people=mentionable,
+        outside_orgs=outside_orgs,
+        outside_people=outside_people,
+        inside_org=inside_code,
+        inside_people=inside_people,
+    )
+
+
+@functools.cache
+def interface_text() -> str:
+    """Every template and source file of the app, but the demo's own data."""
+    root = Path(chibo.__file__).parent
+    data_files = {"demo.py", "names.py", "seeding.py"}
+    texts = [
+        path.read_text(encoding="utf-8")
+        for pattern in ("**/*.html", "**/*.py")
+        for path in root.glob(pattern)
+        if path.name not in data_files and "tests" not in path.parts
+    ]
+    return unicodedata.normalize("NFC", "\n".join(texts))
+
+
+def _leak_pattern(sight: Sight) -> re.Pattern[str] | None:
+    orgs = list(Org.objects.values_list("code", "name"))
+    people = list(Person.objects.values_list("pk", "full_name"))
+    inside = [code for code, _name in orgs if code in sight.openable_orgs]
+    inside += [name for code, name in orgs if code in sight.openable_orgs]
+    inside += [name for pk, name in people if pk in sight.mentionable_people]
+    outside = {code for code, _name in orgs if code not in sight.openable_orgs}
+    outside |= {name for code, name in orgs if code not in sight.openable_orgs}
+    outside |= {name for pk, name in people if pk not in sight.mentionable_people}
+    inside_text = "\n".join(inside)
+    # A namesake inside the scope may be shown, and an example in a help text is no leak:
+    # only names that neither someone inside nor the interface itself bears can leak.
+    interface = interface_text()
+    terms = sorted(
+        (t for t in outside if t and t not in inside_text and t not in interface),
+        key=len,
+        reverse=True,
+    )
+    if not terms:
+        return None
+    alternatives = "|".join(re.escape(term) for term in terms)
+    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")
+
+
+def response_text(response: Any, reflected: str = "") -> str:
+    """What a response shows, minus what the request itself put there: form field values
+    (a search box shows what was typed) and the URL asked for."""
+    if response.get("Content-Type", "").startswith("application/json"):
+        text = json.dumps(json.loads(response.content), ensure_ascii=False)
+    else:
+        text = re.sub(r'\svalue="[^"]*"', ' value=""', response.content.decode())
+        text = html.unescape(text)
+    if reflected:
+        text = text.replace(reflected, "")
+    return unicodedata.normalize("NFC", text)
+
+
+# --- every route of the project ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PageRoute:
+    route: str
+    kwargs: tuple[str, ...]
+
+    def url(self, **values: Any) -> str:
+        path = self.route
+        for name, value in values.items():
+            path = re.sub(rf"<(?:\w+:)?{name}>|\(\?P<{name}>[^)]*\)", str(value), path)
+        return "/" + path.lstrip("^").rstrip("$")
+
+
+@dataclass(frozen=True)
+class ApiRoute:
+    method: str
+    path: str
+    kwargs: tuple[str, ...]
+
+    def url(self, **values: Any) -> str:
+        path = self.path
+        for name, value in values.items():
+            path = path.replace("{" + name + "}", str(value))
+        return path
+
+
+def _walk(patterns: list[URLPattern | URLResolver], prefix: str = "") -> Iterator[PageRoute]:
+    for entry in patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            yield from _walk(entry.url_patterns, route)
+        else:
+            kwargs = tuple(_kwarg_names(route))
+            yield PageRoute(route=route, kwargs=kwargs)
+
+
+def _kwarg_names(route: str) -> list[str]:
+    return [a or b for a, b in re.findall(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>", route)]
+
+
+def all_page_routes() -> list[PageRoute]:
+    return list(_walk(get_resolver().url_patterns))
+
+
+def all_api_routes() -> list[ApiRoute]:
+    schema = api.get_openapi_schema()
+    routes = []
+    for path, operations in schema["paths"].items():
+        for method in operations:
+            routes.append(
+                ApiRoute(
+                    method=method.upper(),
+                    path=path,
+                    kwargs=tuple(re.findall(r"{(\w+)}", path)),
+                )
+            )
+    return routes
+
+
+def page_routes() -> list[PageRoute]:
+    """Pages (not the API's own URL patterns) that are not public."""
+    return [
+        r
+        for r in all_page_routes()
+        if r.route not in PUBLIC_PAGES and not r.route.startswith(API_PREFIX)
+    ]
+
+
+def api_routes() -> list[ApiRoute]:
+    return [r for r in all_api_routes() if (r.method, r.path) not in PUBLIC_API]
+
+
+# --- how to fill each URL argument ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Kwarg:
+    """How to pick values for one URL argument, inside and outside a persona's scope."""
+
+    inside: Callable[[Sight], list[Any]]
+    outside: Callable[[Sight], list[Any]]
+
+
+KWARGS: dict[str, Kwarg] = {
+    "code": Kwarg(
+        inside=lambda s: [s.inside_org],
+        outside=lambda s: s.outside_orgs,
+    ),
+    "person_id": Kwarg(
+        inside=lambda s: s.inside_people,
+        outside=lambda s: s.outside_people,
+    ),
+}
+
+
+def url_variants(route: PageRoute | ApiRoute, sight: Sight) -> Iterator[tuple[str, str, bool]]:
+    """(url, description, inside?) for one route: everything inside, then each argument
+    in turn outside while the others stay inside."""
+    if not route.kwargs:
+        yield route.url(), "no arguments", True
+        return
+    inside = {name: KWARGS[name].inside(sight) for name in route.kwargs}
+    if all(inside.values()):
+        for index in range(max(len(v) for v in inside.values())):
+            values = {name: v[min(index, len(v) - 1)] for name, v in inside.items()}
+            yield route.url(**values), f"inside {values}", True
+    for name in route.kwargs:
+        base = {other: v[0] for other, v in inside.items() if other != name and v}
+        for value in KWARGS[name].outside(sight):
+            values = {**base, name: value}
+            yield route.url(**values), f"{name}={value} outside", False
+
+
+# --- fixtures --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def outsider(demo: Any) -> Person:
+    """A province of its own, outside every demo root: outside even for tinhuy."""
+    root = org_create(
+        parent=None,
+        code=OUTSIDER_ROOT,
+        name="Đảng bộ tỉnh Ngoài Cuộc",
+        family=Family.PARTY,
+        level=Level.PROVINCE,
+    )
+    cell = org_create(
+        parent=root,
+        code=OUTSIDER_CELL,
+        name="Chi bộ thôn Ngoài Cuộc",
+        family=Family.PARTY,
+        level=Level.BRANCH,
+    )
+    person = person_create(data=PersonData(full_name=OUTSIDER_NAME), org_id=cell.pk)
+    membership_create(
+        person=person,
+        org=cell,
+        status=MembershipStatus.OFFICIAL,
+        joined_on=datetime.date(2001, 1, 1),
+    )
+    return person
+
+
+@pytest.fixture
+def sight(request: pytest.FixtureRequest, outsider: Person) -> Sight:
+    found = sight_for(request.param)
+    assert OUTSIDER_ROOT in found.outside_orgs
+    assert outsider.pk in found.outside_people
+    found.client.force_login(found.user)
+    key = api_token_create(user=found.user).key
+    found.api_client = Client(headers={"Authorization": f"Bearer {key}"})
+    return found
+
+
+def row_counts() -> dict[str, int]:
+    models = [m for m in apps.get_models() if m._meta.app_label in {"core", "orgs", "people"}]
+    return {m._meta.label: m._default_manager.count() for m in models}
+
+
+# --- the checks ------------------------------------------------------------------------
+
+
+def coverage_problems(pages: list[PageRoute], schema: dict[str, Any]) -> list[str]:
+    """Why some route would escape the matrix; empty when every route is covered."""
+    problems = []
+    api_paths = set(schema["paths"])
+    for page in pages:
+        if page.route in PUBLIC_PAGES:
+            continue
+        if page.route.startswith(API_PREFIX):
+            as_api = "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", page.route)
+            if as_api not in api_paths:
+                problems.append(
+                    f"URL pattern {page.route!r} is under the API but not in its schema"
+                )
+            continue
+        for name in page.kwargs:
+            if name not in KWARGS:
+                problems.append(
+                    f"page {page.route!r} takes <{name}>: add to KWARGS in {__name__} how to pick "
+                    "a value inside and outside a persona's scope"
+                )
+    for path, operations in schema["paths"].items():
+        for method_name, operation in operations.items():
+            method = method_name.upper()
+            if (method, path) in PUBLIC_API:
+                continue
+            if not operation.get("security"):
+                problems.append(
+                    f"API {method} {path} needs no token: require one, or list it in PUBLIC_API"
+                )
+            for name in re.findall(r"{(\w+)}", path):
+                if name not in KWARGS:
+                    problems.append(f"API {method} {path} takes {{{name}}}: add it to KWARGS")
+            if method != "GET" and (method, path) not in API_WRITE_BODIES:
+                problems.append(
+                    f"API {method} {path} writes: add a valid body to API_WRITE_BODIES so that "
+                    "the matrix can send it with objects outside the scope"
+                )
+    return problems
+
+
+def test_every_route_is_covered() -> None:
+    problems = coverage_problems(all_page_routes(), api.get_openapi_schema())
+    assert not problems, "\n".join(problems)
+
+
+def test_a_route_the_matrix_does_not_know_fails_it() -> None:
+    from django.http import HttpRequest
+    from django.urls import path
+    from ninja import NinjaAPI
+
+    def meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
+        return HttpResponse()
+
+    extra = NinjaAPI(urls_namespace="matrix-probe", docs_url=None)
+
+    @extra.get("/meetings/{meeting_id}")
+    def meeting_api(request: HttpRequest, meeting_id: int) -> dict[str, int]:
+        return {"id": meeting_id}
+
+    @extra.post("/orgs/{code}/notes", auth=api.auth)
+    def note_api(request: HttpRequest, code: str) -> dict[str, str]:
+        return {"code": code}
+
+    patterns = [*get_resolver().url_patterns, path("meetings/<int:meeting_id>/", meeting)]
+    problems = coverage_problems(
+        list(_walk(patterns)), extra.get_openapi_schema(path_prefix="/api/")
+    )
+    text = "\n".join(problems)
+    assert "page 'meetings/<int:meeting_id>/' takes <meeting_id>" in text
+    assert "API GET /api/meetings/{meeting_id} needs no token" in text
+    assert "API GET /api/meetings/{meeting_id} takes {meeting_id}" in text
+    assert "API POST /api/orgs/{code}/notes writes" in text
+
+
+def test_the_matrix_sees_the_routes_it_is_meant_for() -> None:
+    routes = {r.route for r in page_routes()}
+    assert {"", "orgs/", "orgs/<str:code>/", "people/<int:person_id>/"} <= routes
+    paths = {(r.method, r.path) for r in api_routes()}
+    assert ("GET", "/api/v1/orgs/{code}/members") in paths
+    assert ("GET", "/api/v1/members/{person_id}") in paths
+
+
+def test_pages_need_a_login(demo: Any) -> None:
+    client = Client()
+    for route in page_routes():
+        values = {name: "DU-DT-CB01" if name == "code" else 1 for name in route.kwargs}
+        response = client.get(route.url(**values))
+        assert response.status_code in (302, 404), route.route
+        if response.status_code == 302:
+            assert response["Location"].startswith("/login/"), route.route
+
+
+def test_api_needs_a_token(demo: Any) -> None:
+    client = Client()
+    for route in api_routes():
+        values = {name: "DU-DT-CB01" if name == "code" else 1 for name in route.kwargs}
+        response = client.generic(route.method, route.url(**values))
+        assert response.status_code == 401, f"{route.method} {route.path}"
+
+
+def report(sight: Sight, problems: list[str]) -> None:
+    assert not problems, f"{len(problems)} problem(s) for {sight.username}:\n" + "\n".join(
+        problems[:40]
+    )
+
+
+@pytest.mark.parametrize("sight", PERSONAS, indirect=True)
+def test_pages_answer_404_outside_the_scope(sight: Sight) -> None:
+    problems = []
+    for route in page_routes():
+        if not route.kwargs:
+            continue
+        for url, what, inside in url_variants(route, sight):
+            if inside:
+                continue
+            response = sight.client.get(url)
+            if response.status_code != 404:
+                problems.append(f"GET {url} ({what}): {response.status_code}, expected 404")
+    report(sight, problems)
+
+
+@pytest.mark.parametrize("sight", PERSONAS, indirect=True)
+def test_forms_posted_outside_the_scope_write_nothing(sight: Sight) -> None:
+    problems = []
+    before = row_counts()
+    for route in page_routes():
+        if not route.kwargs:
+            continue
+        for url, what, inside in url_variants(route, sight):
+            if inside:
+                continue
+            data = {**POST_DATA, "username": sight.username, "org": sight.outside_orgs[0]}
+            response = sight.client.post(url, data)
+            # 405: the route takes no POST at all, so nothing can be written through it.
+            if response.status_code not in (404, 405):
+                problems.append(f"POST {url} ({what}): {response.status_code}, expected 404")
+    after = row_counts()
+    if after != before:
+        changed = {k: (before[k], after[k]) for k in before if before[k] != after[k]}
+        problems.append(f"rows written by posts outside the scope: {changed}")
+    report(sight, problems)
+
+
+@pytest.mark.parametrize("sight", PERSONAS, indirect=True)
+def test_api_answers_404_outside_the_scope(sight: Sight) -> None:
+    problems = []
+    before = row_counts()
+    for route in api_routes():
+        if not route.kwargs:
+            continue
+        body = API_WRITE_BODIES.get((route.method, route.path))
+        for url, what, inside in url_variants(route, sight):
+            if inside:
+                continue
+            if body is None:
+                response = sight.api_client.generic(route.method, url)
+            else:
+                response = sight.api_client.generic(
+                    route.method, url, json.dumps(body), content_type="application/json"
+                )
+            if response.status_code != 404 or set(response.json()) != {"detail"}:
+                problems.append(
+                    f"{route.method} {url} ({what}): {response.status_code} "
+                    f"{response.content[:200]!r}, expected 404"
+                )
+    if row_counts() != before:
+        problems.append("rows written by API calls outside the scope")
+    report(sight, problems)
+
+
+def leaks(sight: Sight, response: Any, what: str, reflected: str = "") -> list[str]:
+    pattern = sight.leak_pattern()
+    if pattern is None or response.status_code != 200:
+        return []
+    found = sorted(set(pattern.findall(response_text(response, reflected))))
+    return [f"{what} names {found}, outside the scope"] if found else []
+
+
+# Routes every persona must be able to open on its own objects: the proof that the other
+# checks do not pass by refusing everything.
+MUST_OPEN = {
+    "",
+    "orgs/",
+    "orgs/<str:code>/",
+    "people/<int:person_id>/",
+    "/api/v1/orgs",
+    "/api/v1/orgs/{code}",
+    "/api/v1/members/{person_id}",
+}
+MUST_READ = {"orgs/<str:code>/members/", "/api/v1/orgs/{code}/members"}
+NEEDS_PERSON = {"people/<int:person_id>/", "/api/v1/members/{person_id}"}
+
+
+@pytest.mark.parametrize("sight", PERSONAS, indirect=True)
+def test_own_objects_open_and_show_nothing_outside(sight: Sight) -> None:
+    """Inside the scope: 200, or 403 where the role is too weak, never 404; and what is
+    shown names nothing outside."""
+    problems = []
+    opened: set[str] = set()
+    calls: list[tuple[str, Client, str, str]] = []
+    for route in page_routes():
+        calls += [
+            (route.route, sight.client, url, what)
+            for url, what, inside in url_variants(route, sight)
+            if inside
+        ]
+    for api_route in api_routes():
+        if api_route.method == "GET":
+            calls += [
+                (api_route.path, sight.api_client, url, what)
+                for url, what, inside in url_variants(api_route, sight)
+                if inside
+            ]
+    for name, client, url, what in calls:
+        response = client.get(url)
+        if response.status_code not in (200, 403):
+            problems.append(f"GET {url} ({what}): {response.status_code}, expected 200 or 403")
+        problems += leaks(sight, response, f"GET {url}")
+        if response.status_code == 200:
+            opened.add(name)
+    expected = MUST_OPEN | (MUST_READ if sight.readable_orgs else set())
+    if sight.person_id is None:
+        expected -= NEEDS_PERSON
+    if not expected <= opened:
+        problems.append(f"refused on its own objects: {sorted(expected - opened)}")
+    report(sight, problems)
+
+
+@pytest.mark.parametrize("sight", PERSONAS, indirect=True)
+def test_lists_name_nothing_outside_the_scope(sight: Sight) -> None:
+    problems = []
+    outside_names = [
+        Org.objects.get(code=sight.outside_orgs[0]).name,
+        OUTSIDER_NAME,
+        Person.objects.get(pk=sight.outside_people[0]).full_name,
+    ]
+    queries: list[dict[str, str]] = [{}]
+    queries += [{"q": name} for name in outside_names]
+    queries += [{"q": "xom"}, {"q": "chi"}, {"open": sight.outside_orgs[0]}]
+    for route in page_routes():
+        if route.kwargs:
+            continue
+        for query in queries:
+            response = sight.client.get(route.url(), query)
+            what = f"GET {route.url()} {query}"
+            if response.status_code not in (200, 404) or (
+                not query and response.status_code != 200
+            ):
+                problems.append(f"{what}: {response.status_code}")
+            reflected = response.wsgi_request.get_full_path()
+            problems += leaks(sight, response, what, reflected)
+    for api_route in api_routes():
+        if api_route.kwargs or api_route.method != "GET":
+            continue
+        for query in [*queries, {"limit": "500"}]:
+            response = sight.api_client.get(api_route.url(), query)
+            what = f"GET {api_route.path} {query}"
+            if response.status_code != 200:
+                problems.append(f"{what}: {response.status_code}")
+            problems += leaks(sight, response, what)
+    report(sight, problems)
+
+
+@pytest.mark.parametrize("sight", PERSONAS, indirect=True)
+def test_api_org_list_is_exactly_what_the_persona_opens(sight: Sight) -> None:
+    response = sight.api_client.get("/api/v1/orgs", {"limit": "500"})
+    listed = {item["code"] for item in response.json()["items"]}
+    assert listed == sight.openable_orgs
