@@ -31,6 +31,16 @@ def _text(label: Any, *, max_length: int, help_text: Any = "", **attrs: str) -> 
     )
 
 
+def _long_text(label: Any, *, max_length: int) -> forms.CharField:
+    # Addresses are long: two visible lines beat a box that hides half of them on a phone.
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
 class PersonFieldsMixin(forms.Form):
     """The personal data of PersonData, labelled the way a party file (lý lịch) says it."""
 
@@ -59,8 +69,8 @@ class PersonFieldsMixin(forms.Form):
     )
     ethnicity = _text(_("Dân tộc"), max_length=40)
     religion = _text(_("Tôn giáo"), max_length=40)
-    hometown = _text(_("Quê quán"), max_length=200)
-    address = _text(_("Nơi ở hiện nay"), max_length=200)
+    hometown = _long_text(_("Quê quán"), max_length=200)
+    address = _long_text(_("Nơi ở hiện nay"), max_length=200)
     occupation = _text(_("Nghề nghiệp"), max_length=120)
     job_position = _text(_("Vị trí việc làm"), max_length=160)
 
@@ -121,6 +131,9 @@ class MemberCreateForm(PersonFieldsMixin, MembershipFieldsMixin):
             MembershipStatus.OFFICIAL if org.family == Family.PARTY else MembershipStatus.ACTIVE
         )
         self.fields["status"].initial = default
+        # Required in practice (see clean), but the separate name parts may stand in for it,
+        # so only the mark is shown, not Django's own required check.
+        self.fields["full_name"].show_required = True  # type: ignore[attr-defined]
         # Full name is the usual way; the parts are for names the automatic split gets wrong.
         self.fields["family_name"].help_text = _(
             "Chỉ điền họ, tên đệm, tên riêng từng ô khi cách tự tách chưa đúng."

@@ -22,6 +22,7 @@ from django.db import models, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from chibo.core.models import AuditEntry, User
@@ -49,7 +50,7 @@ from chibo.people.forms import (
     PersonEditForm,
     apply_service_errors,
 )
-from chibo.people.models import Membership, MembershipStatus
+from chibo.people.models import Membership, MembershipStatus, Title
 from chibo.people.selectors import (
     grant_get_for,
     grant_list_for,
@@ -192,9 +193,14 @@ class FamilyCounts:
     rows: list[tuple[str, int]]
 
 
+# Officers are listed by rank, the order Title declares them in (Bí thư first).
+TITLE_RANK = {value: rank for rank, value in enumerate(Title.values)}
+STATUS_RANK = {value: rank for rank, value in enumerate(MembershipStatus.values)}
+
+
 def _family_counts(rows: list[dict[str, object]]) -> list[FamilyCounts]:
     grouped: dict[str, FamilyCounts] = {}
-    for row in rows:
+    for row in sorted(rows, key=lambda row: STATUS_RANK.get(str(row["status"]), 99)):
         family = str(row["family"])
         count = int(row["count"])  # type: ignore[call-overload]
         group = grouped.setdefault(family, FamilyCounts(family, str(Family(family).label), 0, []))
@@ -221,7 +227,10 @@ def org_detail(request: HttpRequest, code: str) -> HttpResponse:
         "can_add": is_officer and org.is_active,
         "can_admin": role is not None and role >= Role.ADMIN,
         "ancestors": org_ancestors_visible(user=user, org=org),
-        "officers": list(org_officers(org=org)),
+        "officers": sorted(
+            org_officers(org=org),
+            key=lambda position: (TITLE_RANK.get(position.title, 99), position.person.sort_key),
+        ),
         "families": families,
         "total": sum(group.total for group in families),
         "children": [(child, child_totals.get(child.pk, 0)) for child in children],
@@ -320,6 +329,18 @@ class ChangeRow:
 class HistoryRow:
     entry: AuditEntry
     changes: list[ChangeRow]
+    # A creation lists the values it set; there is no "before" worth showing.
+    created: bool
+
+
+# Fields the models leave without a Vietnamese name.
+FIELD_LABELS = {
+    "org": gettext_lazy("Tổ chức"),
+    "user": gettext_lazy("Tài khoản"),
+    "end_reason": gettext_lazy("Lý do kết thúc"),
+    "family": gettext_lazy("Hệ thống"),
+}
+EMPTY = "—"
 
 
 def _field_of(subject_type: str, name: str) -> models.Field[Any, Any] | None:
@@ -331,33 +352,45 @@ def _field_of(subject_type: str, name: str) -> models.Field[Any, Any] | None:
     return found if isinstance(found, models.Field) else None
 
 
-def _describe_history(user: Any, entries: list[AuditEntry]) -> list[HistoryRow]:
-    """Audit entries as 'field: before → after' lines a secretary can read."""
-    org_ids: set[int] = set()
-    user_ids: set[int] = set()
-    for entry in entries:
-        for key, before, after in entry.changes():
-            target = _field_of(entry.subject_type, key)
-            if target is None or not target.is_relation:
-                continue
-            ids = {v for v in (before, after) if isinstance(v, int)}
-            if target.related_model is Org:
-                org_ids |= ids
-            elif target.related_model is User:
-                user_ids |= ids
-    # Names only of orgs the reader may open; others stay anonymous.
-    org_names = dict(
-        Org.objects.visible_to(user, Role.MEMBER).filter(pk__in=org_ids).values_list("pk", "name")
-    )
-    usernames = dict(User.objects.filter(pk__in=user_ids).values_list("pk", "username"))
+def _field_position(subject_type: str, name: str) -> int:
+    target = _field_of(subject_type, name)
+    if target is None:
+        return 999
+    return [f.name for f in target.model._meta.get_fields()].index(name)
 
-    def show(target: models.Field[Any, Any] | None, value: Any) -> str:
+
+class _ValueNames:
+    """Turns stored audit values (ids, codes, ISO dates) back into words, with the
+    org and user names looked up once for a whole page of history."""
+
+    def __init__(self, user: Any, entries: list[AuditEntry]) -> None:
+        org_ids: set[int] = set()
+        user_ids: set[int] = set()
+        for entry in entries:
+            for key, before, after in entry.changes():
+                target = _field_of(entry.subject_type, key)
+                if target is None or not target.is_relation:
+                    continue
+                ids = {v for v in (before, after) if isinstance(v, int)}
+                if target.related_model is Org:
+                    org_ids |= ids
+                elif target.related_model is User:
+                    user_ids |= ids
+        # Names only of orgs the reader may open; the others stay anonymous.
+        self.orgs = dict(
+            Org.objects.visible_to(user, Role.MEMBER)
+            .filter(pk__in=org_ids)
+            .values_list("pk", "name")
+        )
+        self.users = dict(User.objects.filter(pk__in=user_ids).values_list("pk", "username"))
+
+    def show(self, target: models.Field[Any, Any] | None, value: Any) -> str:
         if value is None or value == "":
-            return "—"
+            return EMPTY
         if target is None:
             return str(value)
         if target.is_relation:
-            names = org_names if target.related_model is Org else usernames
+            names = self.orgs if target.related_model is Org else self.users
             return str(names.get(value, _("(ngoài phạm vi xem)")))
         if target.choices:
             return str(dict(target.flatchoices).get(value, value))
@@ -370,16 +403,31 @@ def _describe_history(user: Any, entries: list[AuditEntry]) -> list[HistoryRow]:
             return _("Có") if value else _("Không")
         return str(value)
 
+
+def _describe_history(user: Any, entries: list[AuditEntry]) -> list[HistoryRow]:
+    """Audit entries as 'field: before → after' lines a secretary can read."""
+    names = _ValueNames(user, entries)
     rows = []
     for entry in entries:
         changes = []
-        for key, before, after in entry.changes():
+        keys = sorted(
+            entry.changes(), key=lambda change: _field_position(entry.subject_type, change[0])
+        )
+        for key, before, after in keys:
             target = _field_of(entry.subject_type, key)
-            label = str(target.verbose_name) if target is not None else key
-            changes.append(
-                ChangeRow(label[:1].upper() + label[1:], show(target, before), show(target, after))
+            shown = ChangeRow(
+                str(FIELD_LABELS.get(key) or (target.verbose_name if target else key)),
+                names.show(target, before),
+                names.show(target, after),
             )
-        rows.append(HistoryRow(entry=entry, changes=changes))
+            if shown.before == shown.after:
+                continue
+            shown.label = shown.label[:1].upper() + shown.label[1:]
+            changes.append(shown)
+        created = entry.action == AuditEntry.Action.CREATE
+        if created:
+            changes = [change for change in changes if change.after != EMPTY]
+        rows.append(HistoryRow(entry=entry, changes=changes, created=created))
     return rows
 
 
@@ -398,7 +446,6 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         "positions": list(person_positions_for(user=user, person=person)),
         "can_edit": can_edit,
         "history": history,
-        "today": datetime.date.today(),
     }
     return render(request, "people/person_detail.html", context)
 

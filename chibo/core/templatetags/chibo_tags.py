@@ -5,6 +5,10 @@ from __future__ import annotations
 import datetime
 
 from django import template
+from django.conf import settings
+from django.utils import translation
+
+from chibo.core.vntext import nfc
 
 register = template.Library()
 
@@ -23,3 +27,17 @@ def vndate(value: datetime.date | None) -> str:
     if not value:
         return ""
     return value.strftime("%d/%m/%Y")
+
+
+@register.simple_tag
+def language_choices() -> list[tuple[str, str]]:
+    """(code, name) of each offered language, named in itself and in NFC.
+
+    Django's own local names are partly decomposed Unicode; a Vietnamese name must be NFC
+    to match what people type and what screen readers expect.
+    """
+    choices = []
+    for code, _name in settings.LANGUAGES:
+        local = nfc(translation.get_language_info(code)["name_local"])
+        choices.append((code, local[:1].upper() + local[1:]))
+    return choices
