@@ -21,28 +21,9 @@ from chibo.env import env_bool, env_choice, env_int, env_list, env_str
 REPO = Path(__file__).resolve().parents[3]
 # A key as `django-admin` would generate one: 50 characters, many different ones.
 GOOD_KEY = "q7#w!e9r$t2y^u4i&o6p*a8s(d0f)g1h-j3k_l5z=x7c+v9b%n"
-# Every variable chibo/settings.py reads; none of the test runner's own may leak in.
-SETTINGS_VARIABLES = (
-    "CHIBO_MODE",
-    "CHIBO_DATA_DIR",
-    "SECRET_KEY",
-    "DEBUG",
-    "DATABASE_URL",
-    "ALLOWED_HOSTS",
-    "CSRF_TRUSTED_ORIGINS",
-    "SECURE_COOKIES",
-    "SECURE_SSL_REDIRECT",
-    "SECURE_HSTS_SECONDS",
-    "BEHIND_PROXY",
-    "SESSION_COOKIE_AGE",
-    "STATIC_ROOT",
-    "API_TOKEN_DAYS",
-    "PAGE_SIZE",
-    "LOG_LEVEL",
-    "AXES_ENABLED",
-    "AXES_FAILURE_LIMIT",
-    "AXES_COOLOFF_MINUTES",
-)
+# A start-up sees only what a deployment would give it: none of the test run's own
+# variables (DATABASE_URL, DJANGO_ALLOW_ASYNC_UNSAFE set for the browser tests, ...).
+INHERITED = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "PYTHONPATH", "VIRTUAL_ENV")
 PRINT_SETTINGS = """
 import json
 import django
@@ -72,7 +53,7 @@ def run_python(
     tmp_path: Path, code: str | None = None, *chibo_args: str, **env: str
 ) -> subprocess.CompletedProcess[str]:
     """Run `python -c code` (or `python -m chibo ARGS`) in a clean environment plus `env`."""
-    clean = {key: value for key, value in os.environ.items() if key not in SETTINGS_VARIABLES}
+    clean = {key: value for key, value in os.environ.items() if key in INHERITED}
     clean.update(
         DJANGO_SETTINGS_MODULE="chibo.settings",
         CHIBO_DATA_DIR=str(tmp_path / "data"),
