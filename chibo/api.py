@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Router, Schema, Status
+from ninja import Field, NinjaAPI, Router, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -110,8 +110,9 @@ def _rejected_by_service(request: HttpRequest, exc: DjangoValidationError) -> Ht
 
 
 class TokenIn(Schema):
-    username: str
-    password: str
+    username: str = Field(max_length=150)
+    # Long enough for any pass phrase, short enough that hashing it costs nothing.
+    password: str = Field(max_length=4096)
 
 
 class TokenOut(Schema):

@@ -27,13 +27,15 @@ def _where(loc: list[Any]) -> str:
 def _field(loc: list[Any]) -> str:
     names = [str(part) for part in loc[1:] if not isinstance(part, int)]
     # Ninja names the body parameter itself ("payload"); the client only knows the keys.
-    if loc and loc[0] == "body" and len(names) > 1:
+    if loc and loc[0] == "body":
         names = names[1:]
     return ".".join(names)
 
 
 def _ctx(error: Mapping[str, Any], key: str) -> Any:
-    return (error.get("ctx") or {}).get(key, "")
+    value = (error.get("ctx") or {}).get(key, "")
+    # Pydantic lists the accepted values as "'a', 'b' or 'c'".
+    return value.replace("' or '", "' hoặc '") if isinstance(value, str) else value
 
 
 _PROBLEMS: dict[str, Callable[[Mapping[str, Any]], str]] = {
@@ -77,6 +79,8 @@ def describe_error(error: Mapping[str, Any]) -> str:
     problem = _PROBLEMS[kind](error) if kind in _PROBLEMS else _("giá trị không hợp lệ.")
     field = _field(loc)
     if not field:
+        if kind == "missing":
+            return _("Thiếu nội dung: cần gửi một đối tượng JSON.")
         return _("Nội dung gửi lên: %(problem)s") % {"problem": problem}
     return _("%(where)s “%(field)s”: %(problem)s") % {
         "where": _where(loc),

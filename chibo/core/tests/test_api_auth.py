@@ -95,6 +95,18 @@ def test_missing_field_keeps_ninja_structure_with_vietnamese_message(client, db)
     assert error["message"] == "Trường “password”: bắt buộc phải có."
 
 
+def test_empty_body_and_wrong_types_are_explained(client, db):
+    empty = post_json(client, TOKEN_URL, "")
+    assert empty.status_code == 422
+    assert empty.json()["detail"][0]["message"] == "Thiếu nội dung: cần gửi một đối tượng JSON."
+    wrong = post_json(client, TOKEN_URL, {"username": 5, "password": "x" * 5000})
+    messages = sorted(error["message"] for error in wrong.json()["detail"])
+    assert messages == [
+        "Trường “password”: dài tối đa 4096 ký tự.",
+        "Trường “username”: phải là một chuỗi ký tự.",
+    ]
+
+
 def test_body_that_is_not_json_is_named_as_such(client, db):
     response = post_json(client, TOKEN_URL, "{username: ")
     assert response.status_code == 400

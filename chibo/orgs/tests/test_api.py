@@ -90,7 +90,11 @@ def test_paging_with_limit_and_offset(personas):
         ({"limit": 0}, "Tham số “limit”: phải lớn hơn hoặc bằng 1."),
         ({"limit": 100000}, "Tham số “limit”: phải nhỏ hơn hoặc bằng 500."),
         ({"offset": "đầu"}, "Tham số “offset”: phải là một số nguyên."),
-        ({"family": "clubs"}, "Tham số “family”: giá trị không hợp lệ; chỉ nhận: "),
+        (
+            {"family": "clubs"},
+            "Tham số “family”: giá trị không hợp lệ; chỉ nhận: 'party', 'women', 'farmers', "
+            "'veterans', 'youth', 'front' hoặc 'trade_union'.",
+        ),
     ],
 )
 def test_bad_parameters_get_422_naming_the_field(personas, params, message):
