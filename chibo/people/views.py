@@ -64,7 +64,7 @@ from chibo.people.selectors import (
     person_can_edit,
     person_editable_memberships,
     person_get_for,
-    person_history,
+    person_history_for,
     person_memberships_for,
     person_positions_for,
 )
@@ -437,7 +437,9 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     person = person_get_for(user=user, person_id=person_id)
     memberships = list(person_memberships_for(user=user, person=person))
     can_edit = person_can_edit(user=user, person=person)
-    history = _describe_history(user, list(person_history(person=person))) if can_edit else None
+    history = None
+    if can_edit:
+        history = _describe_history(user, list(person_history_for(user=user, person=person)))
     context = {
         "person": person,
         "is_me": scope_for(user).person_id == person.pk,

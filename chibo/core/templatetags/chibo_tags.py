@@ -6,7 +6,7 @@ import datetime
 
 from django import template
 from django.conf import settings
-from django.utils import translation
+from django.utils import formats, translation
 
 from chibo.core.vntext import nfc
 
@@ -41,3 +41,15 @@ def language_choices() -> list[tuple[str, str]]:
         local = nfc(translation.get_language_info(code)["name_local"])
         choices.append((code, local[:1].upper() + local[1:]))
     return choices
+
+
+@register.filter
+def thousands(value: int | None) -> str:
+    """1200 -> '1.200' in Vietnamese, '1,200' in English.
+
+    Django's Vietnamese locale sets no digit grouping, so `intcomma` would print '1200'.
+    """
+    if value is None:
+        return ""
+    separator = str(formats.get_format("THOUSAND_SEPARATOR"))
+    return f"{int(value):,}".replace(",", separator)

@@ -151,3 +151,15 @@ def test_admin_sees_grants_link(personas):
     grant_create(user=personas.user("dave"), org=personas.commune, role=Role.ADMIN)
     page = text_of(client_for(personas, "dave").get(reverse("org_detail", args=["T-C"])))
     assert reverse("org_grants", args=["T-C"]) in page
+
+
+def test_demo_tree_for_province_viewer_groups_thousands(demo):
+    response = demo.client("tinhuy").get(reverse("org_tree"))
+    assert tree_names(response) == [
+        "Đảng bộ tỉnh Thái Nguyên",
+        "Hội Liên hiệp Phụ nữ tỉnh Thái Nguyên",
+    ]
+    assert "HLHPN-TN · Tỉnh, thành phố · 1.200 thành viên" in text_of(response)
+    search = demo.client("tinhuy").get(reverse("org_tree"), {"q": "chi hoi phu nu xom dong tien"})
+    assert [node.org.code for node in search.context["results"]] == ["HLHPN-DT-CH01"]
+    assert "?open=HLHPN-DT-CH01" in text_of(search)
