@@ -57,6 +57,7 @@ from chibo.people.seeding import (
     Progress,
     add_days,
     add_years,
+    admission_dates,
     birth_day,
     purge,
     quiet,
@@ -446,7 +447,6 @@ class _DemoBuilder:
         assert person.birth_date is not None
         born = person.birth_date
         age = self.today.year - born.year
-        eighteen = add_years(born, 18)
         if not status:
             roll = self.rng.random()
             if age >= 72 and roll < 0.14:
@@ -455,21 +455,16 @@ class _DemoBuilder:
                 status = MembershipStatus.PROBATIONARY
             else:
                 status = MembershipStatus.OFFICIAL
-        latest_official_admission = add_days(add_years(self.today, -1), -45)
-        if status == MembershipStatus.PROBATIONARY:
-            joined = joined or random_day(
-                self.rng, max(eighteen, add_days(self.today, -330)), add_days(self.today, -20)
-            )
-            official = None
-        else:
-            if joined is None:
-                admitted_at = min(age - 1, 18 + int(abs(self.rng.gauss(0, 9))))
-                joined = random_day(
-                    self.rng,
-                    max(eighteen, add_years(born, admitted_at)),
-                    min(add_years(born, admitted_at + 1), latest_official_admission),
-                )
+        official: datetime.date | None
+        if joined is not None:
             official = add_days(add_years(joined, 1), self.rng.randint(0, 40))
+        else:
+            probationary = status == MembershipStatus.PROBATIONARY
+            joined, official = admission_dates(
+                self.rng, born, self.today, probationary=probationary
+            )
+            if official is None:
+                status = MembershipStatus.PROBATIONARY
         values: dict[str, Any] = {
             "family": Family.PARTY,
             "status": status,

@@ -54,6 +54,24 @@ def birth_day(
     return random_day(rng, earliest, latest)
 
 
+def admission_dates(
+    rng: random.Random, born: datetime.date, today: datetime.date, *, probationary: bool
+) -> tuple[datetime.date, datetime.date | None]:
+    """(joined_on, official_on): admitted at 18 or later, official 12 months after.
+
+    Someone too young to have finished the probation year is probationary whatever was
+    asked; the caller sees it from `official_on` being None.
+    """
+    eighteen = add_years(born, 18)
+    latest = add_days(add_years(today, -1), -45)  # so official_on is in the past
+    if not probationary and eighteen <= latest:
+        joined = add_days(add_years(born, 18 + int(abs(rng.gauss(0, 9)))), rng.randint(0, 364))
+        if joined > latest:
+            joined = random_day(rng, eighteen, latest)
+        return joined, add_days(add_years(joined, 1), rng.randint(0, 40))
+    return random_day(rng, max(eighteen, add_days(today, -330)), add_days(today, -20)), None
+
+
 def century_gender_digit(year: int, *, female: bool) -> int:
     """Fourth digit of a CCCD: 0/1 for the 1900s, 2/3 for the 2000s, odd for women."""
     base = {1800: 8, 1900: 0, 2000: 2, 2100: 4, 2200: 6}[year // 100 * 100]

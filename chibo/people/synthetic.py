@@ -45,6 +45,7 @@ from chibo.people.seeding import (
     Progress,
     add_days,
     add_years,
+    admission_dates,
     birth_day,
     citizen_id,
     purge,
@@ -428,28 +429,17 @@ class _SyntheticBuilder:
             "created_at": self.now,
             "updated_at": self.now,
         }
-        eighteen = add_years(born, 18)
         roll = rng.random()
-        official: datetime.date | None
-        if 20 <= age <= 40 and roll < 0.08:
+        status = MembershipStatus.OFFICIAL
+        if age >= 72 and roll < 0.12:
+            status = MembershipStatus.EXEMPT
+        elif roll > 0.9985:
+            status = MembershipStatus.SUSPENDED
+        joined, official = admission_dates(
+            rng, born, self.today, probationary=20 <= age <= 40 and roll < 0.08
+        )
+        if official is None:
             status = MembershipStatus.PROBATIONARY
-            joined = random_day(
-                rng, max(eighteen, add_days(self.today, -330)), add_days(self.today, -20)
-            )
-            official = None
-        else:
-            status = MembershipStatus.OFFICIAL
-            if age >= 72 and roll < 0.12:
-                status = MembershipStatus.EXEMPT
-            elif roll > 0.9985:
-                status = MembershipStatus.SUSPENDED
-            admitted_at = min(age - 1, 18 + int(abs(rng.gauss(0, 9))))
-            joined = random_day(
-                rng,
-                max(eighteen, add_years(born, admitted_at)),
-                min(add_years(born, admitted_at + 1), add_days(add_years(self.today, -1), -45)),
-            )
-            official = add_days(add_years(joined, 1), rng.randint(0, 40))
         if official:
             self.card += rng.randint(1, 9)
         membership = {
