@@ -100,7 +100,7 @@ class SeedResult:
 
 
 @dataclass
-class _OrgPlan:
+class OrgPlan:
     code: str
     name: str
     level: str
@@ -108,7 +108,7 @@ class _OrgPlan:
     ward_code: int | None = None
     hamlet: str = ""
     size: int = 0  # members, for cells
-    children: list[_OrgPlan] = field(default_factory=list)
+    children: list[OrgPlan] = field(default_factory=list)
     org: Org | None = None
 
 
@@ -227,6 +227,12 @@ def seed_synthetic(
     return result
 
 
+def province_plan(members: int) -> tuple[OrgPlan, list[OrgPlan]]:
+    """The tree `seed_synthetic` would write for `members`, without writing it."""
+    builder = _SyntheticBuilder(members, timezone.localdate(), quiet, time.perf_counter())
+    return builder.plan(), builder.bases
+
+
 class _SyntheticBuilder:
     def __init__(
         self, members: int, today: datetime.date, progress: Progress, started: float
@@ -248,28 +254,28 @@ class _SyntheticBuilder:
         self.serial = 0
         self.card = 10_000_000
         self.now = timezone.now()
-        self.bases: list[_OrgPlan] = []
+        self.bases: list[OrgPlan] = []
 
     def _say(self, message: str) -> None:
         self.progress(f"[{time.perf_counter() - self.started:6.1f} s] {message}")
 
     # --- the tree ---------------------------------------------------------------------------
 
-    def plan(self) -> _OrgPlan:
+    def plan(self) -> OrgPlan:
         rng = self.rng
         bases = max(1, round(self.members / MEMBERS_PER_BASE))
         agencies = bases // 7
         communes = bases - agencies
         wards = divisions.ward_choices(PROVINCE)
-        root = _OrgPlan(ROOT_CODE, "Đảng bộ tỉnh Thanh Hóa (dữ liệu tổng hợp)", Level.PROVINCE)
-        base_plans: list[_OrgPlan] = []
+        root = OrgPlan(ROOT_CODE, "Đảng bộ tỉnh Thanh Hóa (dữ liệu tổng hợp)", Level.PROVINCE)
+        base_plans: list[OrgPlan] = []
         for number in range(1, communes + 1):
             if number <= len(wards):
                 ward_code, ward_name = wards[number - 1]
             else:
                 ward_code, ward_name = None, f"Xã Mẫu {number}"
             kind = "ward" if ward_name.startswith("Phường") else "commune"
-            plan = _OrgPlan(
+            plan = OrgPlan(
                 f"SYN-B{number:04d}",
                 f"Đảng bộ {ward_name[0].lower()}{ward_name[1:]}",
                 Level.BASE,
@@ -280,8 +286,8 @@ class _SyntheticBuilder:
             base_plans.append(plan)
         if agencies:
             blocs = [
-                _OrgPlan("SYN-K1", "Đảng bộ Khối các cơ quan tỉnh", Level.DISTRICT),
-                _OrgPlan("SYN-K2", "Đảng bộ Khối doanh nghiệp tỉnh", Level.DISTRICT),
+                OrgPlan("SYN-K1", "Đảng bộ Khối các cơ quan tỉnh", Level.DISTRICT),
+                OrgPlan("SYN-K2", "Đảng bộ Khối doanh nghiệp tỉnh", Level.DISTRICT),
             ][: min(2, agencies)]
             root.children.extend(blocs)
             for offset in range(agencies):
@@ -290,7 +296,7 @@ class _SyntheticBuilder:
                 pool = AGENCIES if bloc.code == "SYN-K1" else ENTERPRISES
                 name = pool[(offset // len(blocs)) % len(pool)]
                 round_ = offset // len(blocs) // len(pool)
-                plan = _OrgPlan(
+                plan = OrgPlan(
                     f"SYN-B{number:04d}",
                     f"Đảng bộ {name}" + (f" (khu vực {round_ + 1})" if round_ else ""),
                     Level.BASE,
@@ -324,7 +330,7 @@ class _SyntheticBuilder:
                     suffix = f" {(number - 1) // len(AGENCY_UNITS) + 1}" if number > 7 else ""
                     name, hamlet = f"Chi bộ {unit}{suffix}", ""
                 plan.children.append(
-                    _OrgPlan(
+                    OrgPlan(
                         f"{plan.code}-C{number:0{width}d}",
                         name,
                         Level.BRANCH,
@@ -336,16 +342,16 @@ class _SyntheticBuilder:
                 )
         return root
 
-    def write_tree(self, plan: _OrgPlan) -> list[_OrgPlan]:
+    def write_tree(self, plan: OrgPlan) -> list[OrgPlan]:
         """Insert every org of the plan with its materialized path; return the cells."""
         last_root = Org.objects.filter(depth=1).order_by("-path").values_list("path", flat=True)
         previous = last_root.first()
         step = Org.steplen
         number = int(previous, len(Org.alphabet)) + 1 if previous else 1
         rows: list[Org] = []
-        cells: list[_OrgPlan] = []
+        cells: list[OrgPlan] = []
 
-        def visit(node: _OrgPlan, path: str, depth: int) -> None:
+        def visit(node: OrgPlan, path: str, depth: int) -> None:
             node.org = Org(
                 code=node.code,
                 name=node.name,
@@ -386,7 +392,7 @@ class _SyntheticBuilder:
         return folded
 
     def _person(
-        self, cell: _OrgPlan, place: str, person_id: int
+        self, cell: OrgPlan, place: str, person_id: int
     ) -> tuple[dict[str, Any], dict[str, Any]]:
         """The person's row and their membership's row, as column values by attribute."""
         rng = self.rng
@@ -458,7 +464,7 @@ class _SyntheticBuilder:
             )
         return person, membership
 
-    def write_people(self, cells: list[_OrgPlan]) -> int:
+    def write_people(self, cells: list[OrgPlan]) -> int:
         rng = self.rng
         persons = _RowWriter(Person)
         memberships = _RowWriter(Membership)
