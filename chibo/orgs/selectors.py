@@ -107,3 +107,16 @@ def org_merge_links(*, user: AnyUser, org: Org) -> tuple[Org | None, list[Org]]:
 def org_subtree_for(*, user: AnyUser, org: Org, min_role: Role, limit: int = 500) -> list[Org]:
     """The org and its descendants where the user holds `min_role`, in tree order."""
     return list(Org.objects.visible_to(user, min_role).filter(path__startswith=org.path)[:limit])
+
+
+def org_restructure_targets(
+    *, user: AnyUser, org: Org, min_role: Role = Role.COMMITTEE, limit: int = 500
+) -> list[Org]:
+    """Active orgs of the same family, outside `org`'s own subtree, where the user holds
+    `min_role`: where the org may be moved under, or merged into."""
+    return list(
+        Org.objects.visible_to(user, min_role)
+        .active()
+        .filter(family=org.family)
+        .exclude(path__startswith=org.path)[:limit]
+    )

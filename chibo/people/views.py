@@ -226,6 +226,7 @@ def org_detail(request: HttpRequest, code: str) -> HttpResponse:
         "can_read": can_read,
         "can_add": is_officer and org.is_active,
         "can_admin": role is not None and role >= Role.ADMIN,
+        "can_restructure": role is not None and role >= Role.COMMITTEE and org.is_active,
         "ancestors": org_ancestors_visible(user=user, org=org),
         "officers": sorted(
             org_officers(org=org),

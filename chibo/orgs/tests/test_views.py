@@ -163,3 +163,64 @@ def test_demo_tree_for_province_viewer_groups_thousands(demo):
     search = demo.client("tinhuy").get(reverse("org_tree"), {"q": "chi hoi phu nu xom dong tien"})
     assert [node.org.code for node in search.context["results"]] == ["HLHPN-DT-CH01"]
     assert "?open=HLHPN-DT-CH01" in text_of(search)
+
+
+# --- restructuring ------------------------------------------------------------------------
+
+
+def test_restructuring_needs_committee_and_scope(personas):
+    for name in ("org_move", "org_merge"):
+        url = reverse(name, args=["T-A"])
+        assert client_for(personas, "alice").get(url).status_code == 403
+        assert client_for(personas, "erin").get(url).status_code == 403
+        assert client_for(personas, "bob").get(url).status_code == 404
+        assert client_for(personas, "dave").get(url).status_code == 200
+
+
+def test_merge_form_moves_members_and_keeps_the_source_readable(personas):
+    client = client_for(personas, "dave")
+    url = reverse("org_merge", args=["T-B"])
+    choices = [value for value, _label in client.get(url).context["form"].fields["target"].choices]
+    assert choices == ["", "T-C", "T-A"]
+    unconfirmed = client.post(url, {"target": "T-A", "on": "01/07/2025"})
+    assert "Cần đánh dấu xác nhận trước khi thực hiện." in text_of(unconfirmed)
+    outside = client.post(url, {"target": "T-W", "on": "01/07/2025", "confirm": "on"})
+    assert "Tổ chức “T-W” không có trong danh sách được chọn." in text_of(outside)
+    bad_date = client.post(url, {"target": "T-A", "on": "32/07/2025", "confirm": "on"})
+    assert "Ngày hợp nhất “32/07/2025” không đúng dạng ngày/tháng/năm" in text_of(bad_date)
+    personas.cell_b.refresh_from_db()
+    assert personas.cell_b.is_active
+    response = client.post(url, {"target": "T-A", "on": "01/07/2025", "confirm": "on"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("org_detail", args=["T-A"])
+    personas.cell_b.refresh_from_db()
+    assert personas.cell_b.status == "merged"
+    assert personas.cell_b.merged_into == personas.cell_a
+    members = client.get(reverse("org_members", args=["T-A"]))
+    assert "Trần Văn Bình" in text_of(members)
+    merged = text_of(client.get(reverse("org_detail", args=["T-B"])))
+    assert "Đã hợp nhất ngày 01/07/2025 vào" in merged
+    assert reverse("org_merge", args=["T-B"]) not in merged
+
+
+def test_move_form_moves_the_subtree(personas):
+    from chibo.orgs.models import Family, Level, Org
+    from chibo.orgs.services import org_create
+
+    other = org_create(
+        parent=personas.province, code="T-C2", name="Đảng bộ xã Thử Hai", family=Family.PARTY,
+        level=Level.BASE,
+    )  # fmt: skip
+    client = client_for(personas, "erin")
+    grant_create(user=personas.user("erin"), org=personas.province, role=Role.COMMITTEE)
+    url = reverse("org_move", args=["T-A"])
+    choices = [value for value, _label in client.get(url).context["form"].fields["target"].choices]
+    assert "T-C2" in choices
+    assert "T-C" not in choices
+    assert "T-A" not in choices
+    response = client.post(url, {"target": "T-C2", "confirm": "on"})
+    assert response.status_code == 302
+    moved = Org.objects.get(code="T-A")
+    assert moved.path.startswith(other.path)
+    assert "Chi bộ xóm Đồng" in text_of(client.get(reverse("org_detail", args=["T-C2"])))
+    assert client_for(personas, "dave").get(reverse("org_detail", args=["T-A"])).status_code == 404
