@@ -55,8 +55,9 @@ READS: dict[str, tuple[str, ...]] = {
     "tinhuy": ("TU-TN", "HLHPN-TN"),
 }
 
-# Objects the brief names as outside each persona, tried on every route besides the
-# full sweep; the outsider tree built by the test is added for everyone.
+# The outside orgs one would try first (the sibling cell, the committee above, the other
+# organisation), tried before the sweep over every other org; the province the test
+# builds outside every demo root is added for everyone.
 NAMED_OUTSIDE: dict[str, tuple[str, ...]] = {
     "bithu1": ("DU-DT-CB02", "DU-DT", "HLHPN-DT-CH01", "DU-HLHPN-CB1"),
     "bithu2": ("DU-DT-CB01", "DU-DT", "HLHPN-DT-CH02"),
@@ -122,7 +123,11 @@ OUTSIDER_NAME = "Khổng Ngoại Tỉnh"
 
 @dataclass
 class Sight:
-    """Orgs and people a persona may open, read or see named, computed from READS."""
+    """Orgs and people a persona may open, read or see named, computed from READS.
+
+    A plain member opens their unit without reading its roll, yet its page may name the
+    unit's officers: people of one's own units are "mentionable", not "readable".
+    """
 
     username: str
     user: User
@@ -174,11 +179,12 @@ def sight_for(username: str) -> Sight:
     sweep = [code for code, _path in orgs if code not in openable and code not in named]
     outside_orgs = named + sweep
 
-    # One person per outside org, on no roll the persona reads, plus anyone on no roll.
+    # One person per org the persona does not read (their own unit included, for a plain
+    # member does not open colleagues' profiles), plus someone on no roll at all.
     outside_people: list[int] = []
     seen_orgs: set[str] = set()
     for pid, code in sorted(memberships):
-        if pid in readable_people or code in seen_orgs or code in openable:
+        if pid in readable_people or code in seen_orgs or code in readable:
             continue
         seen_orgs.add(code)
         outside_people.append(pid)
