@@ -130,6 +130,7 @@ def test_screenshots_of_main_pages(new_page, demo_live):
             ("committee-tree", "/orgs/?open=DU-DT"),
             ("committee-org", "/orgs/DU-DT/"),
             ("committee-members", "/orgs/DU-DT/members/?descendants=1"),
+            ("committee-merge", "/orgs/DU-DT-CB18/merge/"),
         ],
         "tinhuy": [("viewer-home", "/"), ("viewer-tree-search", "/orgs/?q=chi+hoi")],
         "admin": [("admin-grants", "/orgs/DU-DT/grants/")],
@@ -138,6 +139,13 @@ def test_screenshots_of_main_pages(new_page, demo_live):
         anonymous = new_page(viewport)
         anonymous.goto("/login/")
         screenshot(anonymous, f"login-{size_name}")
+        for _attempt in range(6):
+            anonymous.goto("/login/")
+            anonymous.get_by_label("Tên đăng nhập").fill(f"khong-co-{size_name}")
+            anonymous.get_by_label("Mật khẩu").fill("sai-mat-khau")
+            anonymous.get_by_role("button", name="Đăng nhập").click()
+        assert anonymous.get_by_role("heading", name="Tài khoản tạm khóa").is_visible()
+        screenshot(anonymous, f"locked-out-{size_name}")
         for username, urls in pages.items():
             page = new_page(viewport)
             log_in(page, username)
@@ -150,3 +158,37 @@ def test_screenshots_of_main_pages(new_page, demo_live):
                 # Nothing may force sideways scrolling on a phone.
                 assert width <= viewport["width"], (name, size_name, width)
                 screenshot(page, f"{name}-{size_name}")
+
+
+# Links inside sentences and lists of names are exempt from the tap-target size, as in WCAG.
+INLINE_TEXT = "p, dd, .history, .officers, .positions, .past-memberships"
+
+
+def test_no_sideways_scrolling_on_a_360px_phone(new_page, demo_live):
+    page = new_page({"width": 360, "height": 740})
+    log_in(page, "danguy")
+    member = cell_people("DU-DT-CB05")[0]
+    for url in (
+        "/",
+        "/orgs/?open=DU-DT-CB05",
+        "/orgs/DU-DT/",
+        "/orgs/DU-DT/members/?descendants=1",
+        "/orgs/DU-DT-CB05/members/new/",
+        f"/people/{member.pk}/",
+        f"/people/{member.pk}/edit/",
+        "/orgs/DU-DT-CB05/merge/",
+    ):
+        page.goto(url)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 360, (url, width)
+        small = page.evaluate(
+            """(inline) => [...document.querySelectorAll('main :is(a, button, input, select)')]
+                .filter(el => el.offsetParent !== null)
+                .filter(el => !el.closest(inline))
+                .filter(el => el.type !== 'hidden')
+                .filter(el => (el.closest('label') || el).getBoundingClientRect().height < 44)
+                .map(el => el.outerHTML.slice(0, 80))""",
+            INLINE_TEXT,
+        )
+        # Controls standing on their own are big enough for an elderly thumb.
+        assert small == [], (url, small)
