@@ -14,7 +14,7 @@ from chibo.core.scoping import get_for, scope_for
 from chibo.core.vntext import fold
 from chibo.orgs.models import Grant, Org
 from chibo.orgs.selectors import org_ancestors_visible, org_get_for
-from chibo.people.models import Membership, MembershipStatus, Person, Position
+from chibo.people.models import Membership, MembershipStatus, Person, Position, Title
 
 if TYPE_CHECKING:
     from chibo.core.scoping import AnyUser
@@ -141,9 +141,12 @@ def org_overview(*, user: AnyUser, code: str) -> OrgOverview:
     ancestors = org_ancestors_visible(user=user, org=org)
     parent = ancestors[-1] if ancestors and ancestors[-1].depth == org.depth - 1 else None
     counts = org_member_counts(org=org) if scope_for(user).can(org.path, Role.VIEWER) else None
-    return OrgOverview(
-        org=org, parent=parent, officers=list(org_officers(org=org)), member_counts=counts
+    # By rank, the order Title declares the offices in (Bí thư first), then by name.
+    rank = {title: index for index, title in enumerate(Title.values)}
+    officers = sorted(
+        org_officers(org=org), key=lambda p: (rank.get(p.title, len(rank)), p.person.sort_key)
     )
+    return OrgOverview(org=org, parent=parent, officers=officers, member_counts=counts)
 
 
 def org_member_totals(*, orgs: Sequence[Org]) -> dict[int, int]:

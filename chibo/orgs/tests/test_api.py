@@ -195,3 +195,13 @@ def test_detail_outside_scope_is_404_like_an_unknown_code(personas, username, co
     assert outside.status_code == unknown.status_code == 404
     assert outside.json() == unknown.json()
     assert outside.json()["detail"] == "Không tìm thấy, hoặc bạn không có quyền xem nội dung này."
+
+
+def test_officers_are_listed_by_rank(demo):
+    client = api_client(demo.user("danguy"))
+    officers = client.get("/api/v1/orgs/DU-DT").json()["officers"]
+    titles = [officer["title"] for officer in officers]
+    assert titles[0] == "secretary"
+    order = ["secretary", "deputy_secretary", "standing_member", "committee_member"]
+    assert titles == sorted(titles, key=order.index)
+    assert officers[0]["full_name"] == "Hoàng Văn Thắng"  # danguy, Bí thư of the commune
