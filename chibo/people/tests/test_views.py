@@ -209,7 +209,7 @@ def test_member_list_pages_with_bounded_queries(personas, settings, django_asser
 # --- adding a member ----------------------------------------------------------------------
 
 
-def new_member_post(**changes):
+def new_member_post(**changes: str) -> dict[str, str]:
     data = {
         "full_name": "nguyễn  văn khánh",
         "gender": "male",
@@ -232,7 +232,7 @@ def new_member_post(**changes):
     return data
 
 
-def counts():
+def counts() -> tuple[int, int, int]:
     return Person.objects.count(), Membership.objects.count(), AuditEntry.objects.count()
 
 
