@@ -180,3 +180,26 @@ def test_no_docs_page_that_would_load_a_cdn(db):
     # Swagger UI pulls its scripts from a CDN; the platform serves every asset itself.
     with pytest.raises(Resolver404):
         resolve("/api/v1/docs")
+
+
+def test_service_validation_errors_answer_422_naming_the_field(rf):
+    from django.core.exceptions import ValidationError
+
+    from chibo.api import api
+
+    request = rf.post("/api/v1/anything")
+    error = ValidationError({"citizen_id": ["Số CCCD đã có trong hệ thống."]})
+    response = api.on_exception(request, error)
+    assert response.status_code == 422
+    assert json.loads(response.content) == {
+        "detail": [
+            {
+                "type": "value_error",
+                "loc": ["body", "citizen_id"],
+                "msg": "Số CCCD đã có trong hệ thống.",
+                "message": "Số CCCD đã có trong hệ thống.",
+            }
+        ]
+    }
+    plain = api.on_exception(request, ValidationError("Không được."))
+    assert json.loads(plain.content)["detail"][0]["loc"] == ["body"]
