@@ -4,6 +4,7 @@ CHIBO_MODE=production turns on the secure defaults and refuses to start without
 SECRET_KEY or with DEBUG on. Everything else has a working default for the demo.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -53,7 +54,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "chibo.core.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -133,7 +134,11 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = Path(env_str("STATIC_ROOT", str(DATA_DIR / "static")))
+# Production serves the collected files; development serves them straight from the apps.
+STATIC_ROOT: Path | None = Path(env_str("STATIC_ROOT", str(DATA_DIR / "static")))
+if not PRODUCTION and "STATIC_ROOT" not in os.environ:
+    STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = not PRODUCTION
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
