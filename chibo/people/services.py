@@ -531,3 +531,46 @@ def org_split_members(
         current_member_ids=current,
         actor=actor,
     )
+
+
+@transaction.atomic
+def member_add(
+    *,
+    org: Org,
+    data: PersonData,
+    status: str,
+    joined_on: datetime.date | None = None,
+    official_on: datetime.date | None = None,
+    card_number: str = "",
+    actor: User | None = None,
+) -> Membership:
+    """A new person on an org's roll. Every problem with the person and with the membership
+    is reported at once, so a form is corrected in one round; nothing is written on error."""
+    errors: dict[str, list[str]] = {}
+    for check in (
+        lambda: person_build(data),
+        lambda: _clean_membership(
+            org=org,
+            status=status,
+            joined_on=joined_on,
+            official_on=official_on,
+            birth_date=data.birth_date,
+        ),
+    ):
+        try:
+            check()
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+    person = person_create(data=data, org_id=org.pk, actor=actor)
+    return membership_create(
+        person=person,
+        org=org,
+        status=status,
+        joined_on=joined_on,
+        official_on=official_on,
+        card_number=card_number,
+        actor=actor,
+    )

@@ -68,7 +68,7 @@ from chibo.people.selectors import (
     person_memberships_for,
     person_positions_for,
 )
-from chibo.people.services import membership_create, membership_update, person_create, person_update
+from chibo.people.services import member_add, membership_update, person_update
 
 # --- home ------------------------------------------------------------------------------
 
@@ -285,20 +285,16 @@ def member_create(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            # One transaction: a person is never left without the membership they came with.
-            with transaction.atomic():
-                person = person_create(
-                    data=form.person_data(), org_id=org.pk, actor=_actor(request)
-                )
-                membership_create(
-                    person=person,
-                    org=org,
-                    status=data["status"],
-                    joined_on=data.get("joined_on"),
-                    official_on=data.get("official_on"),
-                    card_number=data.get("card_number") or "",
-                    actor=_actor(request),
-                )
+            membership = member_add(
+                org=org,
+                data=form.person_data(),
+                status=data["status"],
+                joined_on=data.get("joined_on"),
+                official_on=data.get("official_on"),
+                card_number=data.get("card_number") or "",
+                actor=_actor(request),
+            )
+            person = membership.person
         except ValidationError as error:
             name_field = "given_name" if data.get("given_name") else "full_name"
             apply_service_errors(form, error, aliases={"given_name": name_field})

@@ -267,6 +267,18 @@ def test_member_create_bad_input_shows_vietnamese_error_and_saves_nothing(
     assert counts() == before
 
 
+def test_member_create_reports_person_and_membership_problems_in_one_round(personas):
+    before = counts()
+    response = client_for(personas, "alice").post(
+        reverse("member_create", args=["T-A"]),
+        new_member_post(phone="12ab", official_on="01/01/2011"),
+    )
+    form = response.context["form"]
+    assert "không hợp lệ" in form.errors["phone"][0]
+    assert "chưa đủ 12 tháng" in form.errors["official_on"][0]
+    assert counts() == before
+
+
 def test_member_create_saves_person_and_membership(personas):
     client = client_for(personas, "alice")
     response = client.post(reverse("member_create", args=["T-A"]), new_member_post())
