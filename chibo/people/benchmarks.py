@@ -142,6 +142,12 @@ def bench_seed(*, members: int, progress: Progress = quiet) -> str:
         f"{members / result.seconds:,.0f} members per second, "
         f"{result.seconds / naive * 100 if naive else float('nan'):.1f} % of the naive time."
     )
+    if result.purge_seconds:
+        lines.append("")
+        lines.append(
+            f"Not counted: deleting the previous synthetic province first "
+            f"(`chibo seed --reset`) took {result.purge_seconds:,.1f} s."
+        )
     return "\n".join(lines)
 
 
@@ -320,7 +326,9 @@ def _measure_case(case: ListCase, clients: dict[str, Client], repeat: int) -> No
 def _plan(sql: str, params: list[Any] | None = None) -> list[str]:
     prefix = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
     with connection.cursor() as cursor:
-        cursor.execute(prefix + sql, params or [])
+        # Without parameters the driver must not look for placeholders: the SQL captured
+        # from the ORM has its values inlined, LIKE patterns with their % included.
+        cursor.execute(prefix + sql, params or None)
         return [str(row[-1]) for row in cursor.fetchall()]
 
 
