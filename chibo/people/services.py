@@ -66,7 +66,9 @@ class PersonData:
     job_position: str = ""
 
 
-def _clean_person(data: PersonData, *, instance: Person | None) -> dict[str, Any]:
+def _clean_person(
+    data: PersonData, *, instance: Person | None, check_clash: bool = True
+) -> dict[str, Any]:
     errors: dict[str, str] = {}
     family, middle, given = data.family_name, data.middle_name, data.given_name
     if data.full_name and not (family or middle or given):
@@ -92,7 +94,7 @@ def _clean_person(data: PersonData, *, instance: Person | None) -> dict[str, Any
             validate_citizen_id(citizen_id, birth_date=data.birth_date, gender=data.gender)
         except ValidationError as error:
             errors["citizen_id"] = error.messages[0]
-        else:
+        elif check_clash:
             clash = Person.objects.filter(citizen_id=citizen_id)
             if instance is not None:
                 clash = clash.exclude(pk=instance.pk)
@@ -128,6 +130,12 @@ def _clean_person(data: PersonData, *, instance: Person | None) -> dict[str, Any
         "occupation": nfc(data.occupation),
         "job_position": nfc(data.job_position),
     }
+
+
+def person_clean(data: PersonData) -> dict[str, Any]:
+    """The cleaned fields of a person, checked without a query: an import checks the
+    citizen ids of a whole file against the database at once, not row by row."""
+    return _clean_person(data, instance=None, check_clash=False)
 
 
 def person_build(data: PersonData) -> Person:
@@ -229,6 +237,25 @@ def _clean_membership(
             }
     if errors:
         raise ValidationError(errors)
+
+
+def membership_clean(
+    *,
+    org: Org,
+    status: str,
+    joined_on: datetime.date | None,
+    official_on: datetime.date | None,
+    birth_date: datetime.date | None,
+) -> None:
+    """The membership rules (dates, statuses, admission age) as a pure check, for an
+    import that validates many rows before writing any."""
+    _clean_membership(
+        org=org,
+        status=status,
+        joined_on=joined_on,
+        official_on=official_on,
+        birth_date=birth_date,
+    )
 
 
 def _add_months(day: datetime.date, months: int) -> datetime.date:
