@@ -48,6 +48,11 @@ INSTALLED_APPS = [
     "chibo.core",
     "chibo.orgs",
     "chibo.people",
+    # Member sheets in and out of the registry; builds on people. Background work runs
+    # through Django's tasks API (the django-tasks backport), stored in the database.
+    "django_tasks",
+    "django_tasks_db",
+    "chibo.imports",
 ]
 
 MIDDLEWARE = [
@@ -166,6 +171,17 @@ SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if PRODUCTION else
 SECURE_HSTS_INCLUDE_SUBDOMAINS = False
 if env_bool("BEHIND_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Background tasks: the database backend needs no broker; `chibo db_worker` runs them.
+TASKS = {
+    "default": {
+        "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+# Uploaded sheets wait here, outside every URL, until their import ends.
+IMPORT_DIR = Path(env_str("CHIBO_IMPORT_DIR", str(DATA_DIR / "imports")))
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_MB", 50, minimum=1) * 1024 * 1024
 
 API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 30, minimum=1)
 PAGE_SIZE = env_int("PAGE_SIZE", 50, minimum=5)

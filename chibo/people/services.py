@@ -94,11 +94,11 @@ def _clean_person(
             validate_citizen_id(citizen_id, birth_date=data.birth_date, gender=data.gender)
         except ValidationError as error:
             errors["citizen_id"] = error.messages[0]
-        elif check_clash:
+        else:
             clash = Person.objects.filter(citizen_id=citizen_id)
             if instance is not None:
                 clash = clash.exclude(pk=instance.pk)
-            if clash.exists():
+            if check_clash and clash.exists():
                 errors["citizen_id"] = _("Số CCCD %(value)s đã có trong hệ thống.") % {
                     "value": citizen_id
                 }
