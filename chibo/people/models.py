@@ -382,6 +382,9 @@ class TransferStatus(models.TextChoices):
     INTRODUCED = "introduced", _("Đã giới thiệu, chờ nơi đến tiếp nhận")
     RECEIVED = "received", _("Đã tiếp nhận")
     RETURNED = "returned", _("Đã trở về sinh hoạt tại đơn vị cũ")
+    # Official transfer to a party organisation outside the system: the unit's part is done
+    # when the letter is issued.
+    DEPARTED = "departed", _("Đã chuyển đi ngoài hệ thống")
     CANCELLED = "cancelled", _("Đã hủy")
 
 

@@ -65,7 +65,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('official', 'Chuyển sinh hoạt đảng chính thức'), ('temporary', 'Chuyển sinh hoạt đảng tạm thời')], max_length=16, verbose_name='loại')),
                 ('purpose', models.CharField(blank=True, choices=[('work', 'Thay đổi nơi công tác, nơi cư trú'), ('study', 'Đi học tập trung trong nước')], max_length=8, verbose_name='lý do tạm thời')),
-                ('status', models.CharField(choices=[('requested', 'Chờ làm thủ tục giới thiệu'), ('introduced', 'Đã giới thiệu, chờ nơi đến tiếp nhận'), ('received', 'Đã tiếp nhận'), ('returned', 'Đã trở về sinh hoạt tại đơn vị cũ'), ('cancelled', 'Đã hủy')], default='requested', max_length=16, verbose_name='tình trạng')),
+                ('status', models.CharField(choices=[('requested', 'Chờ làm thủ tục giới thiệu'), ('introduced', 'Đã giới thiệu, chờ nơi đến tiếp nhận'), ('received', 'Đã tiếp nhận'), ('returned', 'Đã trở về sinh hoạt tại đơn vị cũ'), ('departed', 'Đã chuyển đi ngoài hệ thống'), ('cancelled', 'Đã hủy')], default='requested', max_length=16, verbose_name='tình trạng')),
                 ('target_text', models.CharField(blank=True, max_length=200, verbose_name='nơi đến (ngoài hệ thống)')),
                 ('cause_on', models.DateField(verbose_name='ngày có quyết định hoặc thay đổi nơi ở')),
                 ('reason', models.CharField(blank=True, max_length=300, verbose_name='lý do')),
