@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
+from chibo.core.fields import TreePathField
 from chibo.core.roles import Role
 from chibo.core.scoping import ScopedQuerySet, scope_for
 from chibo.orgs import divisions
@@ -69,6 +70,7 @@ class OrgManager(MP_NodeManager["Org"]):
 class Org(MP_Node):
     """An organisation: đảng bộ, chi bộ, hội, chi hội, đoàn, chi đoàn … at any depth."""
 
+    path = TreePathField(max_length=255, unique=True)
     code = models.CharField(_("mã"), max_length=40, unique=True)
     name = models.CharField(_("tên"), max_length=200)
     short_name = models.CharField(_("tên ngắn"), max_length=80, blank=True)
