@@ -31,7 +31,7 @@ class SubtreeStartsWith(StartsWith):
         self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
     ) -> tuple[str, list[Any]]:
         if not isinstance(self.rhs, str):
-            return super().as_sql(compiler, connection)  # type: ignore[no-any-return]
+            return super().as_sql(compiler, connection)  # type: ignore[return-value]
         lhs_sql, lhs_params = self.process_lhs(compiler, connection)
         sql = f"({lhs_sql} >= %s AND {lhs_sql} < %s)"
         return sql, [*lhs_params, self.rhs, *lhs_params, self.rhs + _AFTER_EVERY_STEP]
