@@ -4,5 +4,6 @@ urlpatterns = [
     path("", include("chibo.core.urls")),
     path("", include("chibo.orgs.urls")),
     path("", include("chibo.people.urls")),
+    path("", include("chibo.people.export_urls")),
     path("api/v1/", include("chibo.api_urls")),
 ]

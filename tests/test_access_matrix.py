@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime
 import functools
 import html
+import io
 import json
 import re
 import unicodedata
@@ -27,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 from django.apps import apps
 from django.http import HttpResponse
@@ -119,6 +121,8 @@ BODY_REFS: dict[str, str] = {"target": "code", "org": "code"}
 # Bodies for API operations that write, by (method, path): required before such an
 # operation is covered, so that a 404 is not merely a 422 for an empty body.
 API_WRITE_BODIES: dict[tuple[str, str], dict[str, Any]] = {}
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 OUTSIDER_ROOT = "NGOAI-TINH"
 OUTSIDER_CELL = "NGOAI-TINH-CB01"
@@ -259,11 +263,38 @@ def _leak_pattern(sight: Sight) -> re.Pattern[str] | None:
     return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")
 
 
+def response_body(response: Any) -> bytes:
+    """The bytes of a response, streamed (downloads) or not; read once, then kept."""
+    if not getattr(response, "streaming", False):
+        return bytes(response.content)
+    if not hasattr(response, "matrix_body"):
+        response.matrix_body = b"".join(response.streaming_content)
+    return bytes(response.matrix_body)
+
+
+def spreadsheet_text(body: bytes) -> str:
+    """Every cell of every sheet of an XLSX download, one line per row."""
+    workbook = openpyxl.load_workbook(io.BytesIO(body), read_only=True)
+    lines = [
+        "\t".join("" if value is None else str(value) for value in row)
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows(values_only=True)
+    ]
+    workbook.close()
+    return "\n".join(lines)
+
+
 def response_text(response: Any, reflected: str = "") -> str:
     """What a response shows, minus what the request itself put there: form field values
-    (a search box shows what was typed) and the URL asked for."""
-    if response.get("Content-Type", "").startswith("application/json"):
+    (a search box shows what was typed) and the URL asked for. Downloads (XLSX, CSV) are
+    read cell by cell: a file names people as much as a page does."""
+    content_type = response.get("Content-Type", "")
+    if content_type.startswith("application/json"):
         text = json.dumps(json.loads(response.content), ensure_ascii=False)
+    elif content_type.startswith(XLSX_TYPE):
+        text = spreadsheet_text(response_body(response))
+    elif content_type.startswith("text/csv"):
+        text = response_body(response).decode("utf-8-sig")
     else:
         text = re.sub(r'\svalue="[^"]*"', ' value=""', response.content.decode())
         text = html.unescape(text)
@@ -365,6 +396,12 @@ KWARGS: dict[str, Kwarg] = {
     "person_id": Kwarg(
         inside=lambda s: s.inside_people,
         outside=lambda s: s.outside_people,
+    ),
+    # A file format is no object: nothing lies outside. Every format is opened with the
+    # org inside; the orgs outside are tried with the first.
+    "fmt": Kwarg(
+        inside=lambda s: ["xlsx", "csv"],
+        outside=lambda s: [],
     ),
 }
 
@@ -596,7 +633,7 @@ def test_forms_naming_outside_objects_write_nothing(sight: Sight) -> None:
             if not inside:
                 continue
             page = sight.client.get(url)
-            if page.status_code != 200:
+            if page.status_code != 200 or not page["Content-Type"].startswith("text/html"):
                 continue
             for name, kind in BODY_REFS.items():
                 if f'name="{name}"' not in page.content.decode():
@@ -665,7 +702,11 @@ MUST_OPEN = {
     "/api/v1/orgs/{code}",
     "/api/v1/members/{person_id}",
 }
-MUST_READ = {"orgs/<str:code>/members/", "/api/v1/orgs/{code}/members"}
+MUST_READ = {
+    "orgs/<str:code>/members/",
+    "orgs/<str:code>/members/export.<exportfmt:fmt>",
+    "/api/v1/orgs/{code}/members",
+}
 NEEDS_PERSON = {"people/<int:person_id>/", "/api/v1/members/{person_id}"}
 
 
@@ -744,3 +785,16 @@ def test_api_org_list_is_exactly_what_the_persona_opens(sight: Sight) -> None:
     response = sight.api_client.get("/api/v1/orgs", {"limit": "500"})
     listed = {item["code"] for item in response.json()["items"]}
     assert listed == sight.openable_orgs
+
+
+@pytest.mark.parametrize("sight", ["bithu1"], indirect=True)
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_the_matrix_reads_names_in_downloads(sight: Sight, fmt: str) -> None:
+    """A download that escaped its scope would be caught: the check reads the file."""
+    from chibo.core.exporters import export_response
+    from chibo.people.exports import MemberListExporter, operator
+
+    other_cell = Org.objects.get(code="DU-DT-CB02")
+    response = export_response(MemberListExporter(user=operator(), org=other_cell), fmt)
+    found = leaks(sight, response, f"an unscoped {fmt} export")
+    assert found and "DU-DT-CB02" in found[0]

@@ -1,0 +1,41 @@
+"""Downloads of the member list: the page's list, with the page's filters, as a file."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from chibo.core.exporters import export_response
+from chibo.core.roles import Role
+from chibo.core.scoping import require_role
+from chibo.orgs.selectors import org_get_for
+from chibo.people.exports import MemberFilters, MemberListExporter
+from chibo.people.forms import MemberFilterForm
+
+
+@login_required
+@require_GET
+def org_members_export(request: HttpRequest, code: str, fmt: str) -> HttpResponseBase:
+    user = request.user
+    org = org_get_for(user=user, code=code)
+    require_role(user, org.path, Role.VIEWER)
+    form = MemberFilterForm(request.GET or None, family=org.family)
+    filters = MemberFilters()
+    if form.is_bound:
+        if not form.is_valid():
+            # Never a file with filters silently dropped: back to the list, which shows
+            # what is wrong with them.
+            messages.error(request, _("Chưa tải được danh sách: hãy sửa bộ lọc bên dưới."))
+            return redirect(f"{reverse('org_members', args=[org.code])}?{request.GET.urlencode()}")
+        filters = MemberFilters(
+            query=form.cleaned_data["q"],
+            status=form.cleaned_data["status"],
+            descendants=form.cleaned_data["descendants"],
+        )
+    return export_response(MemberListExporter(user=user, org=org, filters=filters), fmt)
