@@ -50,6 +50,10 @@ FONT_NAME = "Times New Roman"
 # A spreadsheet program runs a cell starting with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CHUNK_BYTES = 64 * 1024
+# Characters of 12-point Times New Roman per unit of column width (a unit is one "0" of
+# the default font), and the height of one line of it, in points; a cautious estimate.
+CHARS_PER_WIDTH = 1.05
+LINE_POINTS = 15.75
 
 
 class Kind(enum.Enum):
@@ -172,16 +176,34 @@ class XlsxRenderer(Renderer):
         prototypes = [self._data_prototype(sheet, column) for column in columns]
         last_row = header_row
         for row in exporter.rows():
+            last_row += 1
+            height = self._row_height(columns, row)
+            if height:
+                sheet.row_dimensions[last_row].height = height
             sheet.append(
                 [
                     self._data_cell(sheet, column, prototype, value)
                     for column, prototype, value in zip(columns, prototypes, row, strict=True)
                 ]
             )
-            last_row += 1
+            # Written: its height need not be kept (memory stays flat).
+            sheet.row_dimensions.pop(last_row, None)
         # The filter covers the header and every data row; it is written after the rows.
         sheet.auto_filter.ref = f"A{header_row}:{last_column}{max(last_row, header_row)}"
         workbook.save(out)
+
+    @staticmethod
+    def _row_height(columns: Sequence[Column], row: Sequence[CellValue]) -> float | None:
+        """Points for a row whose wrapped text takes several lines. Spreadsheet programs
+        do not grow rows by themselves when opening a file, and overlapping lines
+        cannot be read or printed."""
+        lines = 1
+        for column, value in zip(columns, row, strict=False):
+            if column.kind is Kind.TEXT and isinstance(value, str) and value:
+                per_line = max(int(column.width * CHARS_PER_WIDTH), 1)
+                needed = sum(-(-max(len(part), 1) // per_line) for part in value.split("\n"))
+                lines = max(lines, needed)
+        return lines * LINE_POINTS + 2 if lines > 1 else None
 
     def _title_block(self, sheet: WriteOnlySheet, lines: list[str], width: int) -> None:
         last_column = get_column_letter(width)

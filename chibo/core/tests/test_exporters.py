@@ -120,6 +120,9 @@ def test_xlsx_has_a_title_block_then_a_bold_header_and_typed_cells() -> None:
     assert third[1].value == "Lò Văn Cường"
     assert third[4].value == "dòng 1\ndòng 2"
     assert all(cell.border.left.style == "thin" for cell in first)
+    # Rows grow to show wrapped text instead of letting lines overlap.
+    assert sheet.row_dimensions[6].height is None
+    assert sheet.row_dimensions[8].height == 2 * 15.75 + 2
 
 
 def test_xlsx_of_no_rows_still_has_its_header_and_filter() -> None:
