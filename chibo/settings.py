@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "chibo.imports",
+    # Party fees (đảng phí): builds on people, which never imports it.
+    "chibo.fees",
 ]
 
 MIDDLEWARE = [

@@ -5,5 +5,6 @@ urlpatterns = [
     path("", include("chibo.orgs.urls")),
     path("", include("chibo.people.urls")),
     path("", include("chibo.people.export_urls")),
+    path("", include("chibo.fees.urls")),
     path("api/v1/", include("chibo.api_urls")),
 ]
