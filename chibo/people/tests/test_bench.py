@@ -7,6 +7,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.test import Client
 
 from chibo.core.bench import measure, table, update_section
 from chibo.people import benchmarks
@@ -14,6 +15,17 @@ from chibo.people.models import Membership
 from chibo.people.synthetic import seed_synthetic
 
 pytestmark = pytest.mark.django_db
+
+
+def bench_objects() -> int:
+    """Indexes and tables the experiments create, if any were left behind."""
+    if connection.vendor == "sqlite":
+        sql = "SELECT count(*) FROM sqlite_master WHERE name LIKE 'bench%%'"
+    else:
+        sql = "SELECT count(*) FROM pg_class WHERE relname LIKE 'bench%%'"
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return int(cursor.fetchone()[0])
 
 
 def test_update_section_replaces_only_its_own_block(tmp_path):
@@ -63,15 +75,28 @@ def test_small_run_writes_both_sections(demo, tmp_path, monkeypatch):
 
 def test_slow_lists_are_explained(demo, monkeypatch):
     # With a threshold of zero every list counts as slow, so the explanation path runs:
-    # query plans everywhere, and on SQLite the index experiments, rolled back.
+    # query plans everywhere, and on SQLite the experiments, rolled back.
     seed_synthetic(members=1_000)
     monkeypatch.setattr(benchmarks, "SLOW_MS", 0.0)
     text = benchmarks.bench_lists(members=1_000, repeat=1)
     assert "### Why lists take more than 0 ms" in text
     assert "plan of the page query" in text
     if connection.vendor == "sqlite":
-        assert "COLLATE NOCASE" in text
+        assert "raw SQL driven by name order" in text
         assert "trigram" in text
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM sqlite_master WHERE name LIKE 'bench_%'")
-            assert cursor.fetchone()[0] == 0  # the experiments left nothing behind
+    assert bench_objects() == 0  # the experiments left nothing behind
+
+
+def test_nocase_index_experiment_is_rolled_back(demo):
+    # Run whether or not the selector still filters subtrees with LIKE.
+    seed_synthetic(members=1_000)
+    cases = benchmarks._cases()
+    commune = cases[1]
+    client = Client()
+    client.force_login(commune.user)
+    clients = {commune.user.username: client}
+    benchmarks._measure_case(commune, clients, 1)
+    lines = benchmarks._nocase_experiment([commune], clients, 1)
+    text = "\n".join(lines)
+    assert benchmarks.like_index_sql() in text and "→" in text
+    assert bench_objects() == 0
