@@ -41,8 +41,13 @@ from chibo.core.api_auth import api_token_create
 from chibo.core.models import User
 from chibo.orgs.models import Family, Level, Org
 from chibo.orgs.services import org_create
-from chibo.people.models import Membership, MembershipStatus, Person
-from chibo.people.services import PersonData, membership_create, person_create
+from chibo.people.models import Membership, MembershipStatus, Person, Position, Title
+from chibo.people.services import (
+    PersonData,
+    membership_create,
+    person_create,
+    position_assign,
+)
 
 PERSONAS = ("bithu1", "bithu2", "dangvien1", "chihoi1", "danguy", "tinhuy")
 
@@ -55,6 +60,18 @@ READS: dict[str, tuple[str, ...]] = {
     "chihoi1": ("HLHPN-DT-CH01",),
     "danguy": ("DU-DT", "HLHPN-DT"),
     "tinhuy": ("TU-TN", "HLHPN-TN"),
+}
+
+# Subtrees where each persona is an officer or above: where it changes things, such as
+# offices. Positions are fetched only among those the user may change, so a position in a
+# subtree the persona merely reads is outside too (404), like anything in another subtree.
+WRITES: dict[str, tuple[str, ...]] = {
+    "bithu1": ("DU-DT-CB01",),
+    "bithu2": ("DU-DT-CB02",),
+    "dangvien1": (),
+    "chihoi1": ("HLHPN-DT-CH01",),
+    "danguy": ("DU-DT",),
+    "tinhuy": (),
 }
 
 # The outside orgs one would try first (the sibling cell, the committee above, the other
@@ -86,7 +103,13 @@ PUBLIC_PAGES = {
     "i18n/setlang/": "choosing the language",
     "api/v1/": "django-ninja's root, a 404 that lets it reverse its own URLs",
     "api/v1/openapi.json": "the API description",
+    "orgs/divisions/<int:province>/communes.json": (
+        "the official communes of a province for the place picker: the same list for "
+        "everyone, no org or person in it (login required, see SIGNED_IN_PUBLIC)"
+    ),
 }
+# Public routes that still want a login.
+SIGNED_IN_PUBLIC = {"orgs/divisions/<int:province>/communes.json": {"province": 19}}
 PUBLIC_API = {
     ("POST", "/api/v1/auth/token"): "exchanging a password for a token",
     ("GET", "/api/v1/openapi.json"): "the API description",
@@ -111,12 +134,20 @@ POST_DATA = {
     "role": "50",
     "confirm": "on",
     "on": "01/07/2025",
+    "title": "committee_member",
+    "started_on": "01/07/2025",
+    "ended_on": "01/07/2025",
+    "code-0": "XAM-NHAP-1",
+    "name-0": "Chi bộ Xâm Nhập",
+    "rows": "1",
+    "password1": "Xam-Nhap-2025!",
+    "password2": "Xam-Nhap-2025!",
 }
 
 # Form fields that name an object, by the URL argument whose values they take. The
 # matrix posts outside objects in them on routes opened with inside objects: a form must
 # not move, merge or grant into somewhere its user cannot see.
-BODY_REFS: dict[str, str] = {"target": "code", "org": "code"}
+BODY_REFS: dict[str, str] = {"target": "code", "org": "code", "person": "person_id"}
 
 # Bodies for API operations that write, by (method, path): required before such an
 # operation is covered, so that a 404 is not merely a 422 for an empty body.
@@ -151,6 +182,9 @@ class Sight:
     outside_people: list[int]
     inside_org: str
     inside_people: list[int]
+    writable_orgs: set[str] = field(default_factory=set)
+    inside_positions: list[int] = field(default_factory=list)
+    outside_positions: list[int] = field(default_factory=list)
     client: Client = field(repr=False, default_factory=Client)
     api_client: Client = field(repr=False, default_factory=Client)
     _leak_pattern: re.Pattern[str] | None = field(repr=False, default=None)
@@ -222,7 +256,25 @@ def sight_for(username: str) -> Sight:
         outside_people=outside_people,
         inside_org=inside_code,
         inside_people=inside_people,
+        **_position_sight(username, orgs, inside_code),
     )
+
+
+def _position_sight(username: str, orgs: list[tuple[str, str]], inside_code: str) -> dict[str, Any]:
+    """Positions the persona may change (in the inside org, if it manages it) and one
+    position of every org it does not manage, readable or not."""
+    write_paths = [path for code, path in orgs if code in WRITES[username]]
+    assert len(write_paths) == len(WRITES[username]), f"WRITES of {username} names unknown orgs"
+    writable = {code for code, path in orgs if any(path.startswith(w) for w in write_paths)}
+    positions = list(Position.objects.order_by("pk").values_list("pk", "org__code"))
+    inside = [pk for pk, code in positions if code == inside_code and code in writable][:1]
+    outside: list[int] = []
+    seen: set[str] = set()
+    for pk, code in positions:
+        if code not in writable and code not in seen:
+            seen.add(code)
+            outside.append(pk)
+    return {"writable_orgs": writable, "inside_positions": inside, "outside_positions": outside}
 
 
 @functools.cache
@@ -397,6 +449,10 @@ KWARGS: dict[str, Kwarg] = {
         inside=lambda s: s.inside_people,
         outside=lambda s: s.outside_people,
     ),
+    "position_id": Kwarg(
+        inside=lambda s: s.inside_positions,
+        outside=lambda s: s.outside_positions,
+    ),
     # A file format is no object: nothing lies outside. Every format is opened with the
     # org inside; the orgs outside are tried with the first.
     "fmt": Kwarg(
@@ -451,6 +507,7 @@ def outsider(demo: Any) -> Person:
         status=MembershipStatus.OFFICIAL,
         joined_on=datetime.date(2001, 1, 1),
     )
+    position_assign(person=person, org=cell, title=Title.SECRETARY)
     return person
 
 
@@ -459,6 +516,7 @@ def sight(request: pytest.FixtureRequest, outsider: Person) -> Sight:
     found = sight_for(request.param)
     assert OUTSIDER_ROOT in found.outside_orgs
     assert outsider.pk in found.outside_people
+    assert Position.objects.get(person=outsider).pk in found.outside_positions
     found.client.force_login(found.user)
     key = api_token_create(user=found.user).key
     found.api_client = Client(headers={"Authorization": f"Bearer {key}"})
@@ -563,6 +621,13 @@ def test_pages_need_a_login(demo: Any) -> None:
         assert response.status_code in (302, 404), route.route
         if response.status_code == 302:
             assert response["Location"].startswith("/login/"), route.route
+    public = {route.route for route in all_page_routes() if route.route in PUBLIC_PAGES}
+    for route_text, values in SIGNED_IN_PUBLIC.items():
+        assert route_text in public, route_text
+        route = PageRoute(route=route_text, kwargs=tuple(values))
+        response = client.get(route.url(**values))
+        assert response.status_code == 302, route_text
+        assert response["Location"].startswith("/login/"), route_text
 
 
 def test_api_needs_a_token(demo: Any) -> None:

@@ -9,8 +9,9 @@ from django.db.models.functions import Length, Substr
 
 from chibo.core.roles import Role
 from chibo.core.scoping import get_for, scope_for
-from chibo.core.vntext import fold
-from chibo.orgs.models import Org, OrgQuerySet
+from chibo.core.vntext import collation_key, fold
+from chibo.orgs import divisions
+from chibo.orgs.models import Level, Org, OrgQuerySet
 
 if TYPE_CHECKING:
     from chibo.core.scoping import AnyUser
@@ -120,3 +121,74 @@ def org_restructure_targets(
         .filter(family=org.family)
         .exclude(path__startswith=org.path)[:limit]
     )
+
+
+# --- places and new orgs -------------------------------------------------------------------
+
+# Division names may start with their kind ("Thành phố Hà Nội", "Xã Đại Từ"); people look
+# a place up by the name after it.
+_DIVISION_KINDS = ("Thành phố ", "Đặc khu ", "Phường ", "Xã ")
+
+
+def _division_key(name: str) -> str:
+    for kind in _DIVISION_KINDS:
+        if name.startswith(kind):
+            return collation_key(name[len(kind) :]) + collation_key(kind)
+    return collation_key(name)
+
+
+def division_provinces() -> list[tuple[int, str]]:
+    """The provinces after the 2025 reform, in Vietnamese alphabetical order (Hà Nội under H)."""
+    return sorted(divisions.province_choices(), key=lambda choice: _division_key(choice[1]))
+
+
+def division_communes(province_code: int | None) -> list[tuple[int, str]]:
+    """The communes and wards of a province, by their proper name (Đại Từ under Đ,
+    whether it is a xã or a phường); empty for an unknown province."""
+    if province_code is None or not divisions.province_name(province_code):
+        return []
+    return sorted(
+        divisions.ward_choices(province_code), key=lambda choice: _division_key(choice[1])
+    )
+
+
+# Levels from the top of the tree down; districts were abolished in 2025, so the level
+# offered first below a province is the grassroots one.
+LEVEL_ORDER: tuple[str, ...] = (
+    Level.CENTRAL,
+    Level.PROVINCE,
+    Level.DISTRICT,
+    Level.BASE,
+    Level.BRANCH,
+    Level.GROUP,
+)
+_NEXT_LEVEL = {
+    Level.CENTRAL: Level.PROVINCE,
+    Level.PROVINCE: Level.BASE,
+    Level.DISTRICT: Level.BASE,
+    Level.BASE: Level.BRANCH,
+    Level.BRANCH: Level.GROUP,
+    Level.GROUP: Level.GROUP,
+}
+
+
+def org_child_level_default(*, parent: Org) -> str:
+    return str(_NEXT_LEVEL.get(Level(parent.level), Level.GROUP))
+
+
+def org_child_levels(*, user: AnyUser, parent: Org) -> list[str]:
+    """Levels the user may give a new child of `parent`: any for an administrator of the
+    parent, only those below the parent's own level for its committee, none otherwise."""
+    role = scope_for(user).role_at(parent.path)
+    if role is None or role < Role.COMMITTEE:
+        return []
+    if role >= Role.ADMIN:
+        return list(LEVEL_ORDER)
+    below = LEVEL_ORDER.index(parent.level) + 1 if parent.level in LEVEL_ORDER else 0
+    return list(LEVEL_ORDER[below:])
+
+
+def org_can_split(*, user: AnyUser, org: Org) -> bool:
+    """Splitting creates siblings of the org: it needs the committee over its parent too,
+    or the new orgs would land outside the user's own subtree."""
+    return org.is_active and scope_for(user).can(org.parent_path, Role.COMMITTEE)

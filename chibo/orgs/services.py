@@ -247,3 +247,28 @@ def org_end(*, org: Org, status: OrgStatus, on: Any, merged_into: Org | None = N
     org.ended_on = on
     org.merged_into = merged_into
     org.save(update_fields=["status", "ended_on", "merged_into"])
+
+
+def org_fields_check(
+    *,
+    code: str,
+    name: str,
+    family: str,
+    level: str,
+    province_code: int | None = None,
+    ward_code: int | None = None,
+) -> str:
+    """What org_create would refuse about these fields, without writing anything: a page
+    that creates several orgs at once reports every row's problems in one round. Returns
+    the code as it would be stored."""
+    fields = _clean_org_fields(
+        code=code,
+        name=name,
+        short_name="",
+        family=family,
+        level=level,
+        province_code=province_code,
+        ward_code=ward_code,
+        hamlet="",
+    )
+    return str(fields["code"])

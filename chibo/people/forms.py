@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -12,7 +13,15 @@ from django.utils.translation import gettext_lazy as _
 from chibo.core.forms import VnDateField
 from chibo.core.roles import Role
 from chibo.orgs.models import Family, Org
-from chibo.people.models import CLOSING_STATUSES, Gender, Membership, MembershipStatus, Person
+from chibo.orgs.restructuring import SplitPart
+from chibo.people.models import (
+    CLOSING_STATUSES,
+    Gender,
+    Membership,
+    MembershipStatus,
+    Person,
+    Title,
+)
 from chibo.people.services import PersonData, allowed_statuses
 
 PERSON_DATA_FIELDS = (
@@ -243,3 +252,253 @@ def apply_service_errors(
         target = field if field in form.fields else None
         for message in messages:
             form.add_error(target, message)
+
+
+# --- splitting an org ---------------------------------------------------------------------
+
+SPLIT_ROWS_MAX = 20
+
+
+class OrgSplitForm(forms.Form):
+    """New orgs as rows (code and name), and for each current member the row they go to.
+
+    Rows left blank are ignored, so a form started with two rows can split off just one.
+    """
+
+    rows = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=SPLIT_ROWS_MAX)
+    on = VnDateField(
+        label=_("Ngày chia tách"),
+        help_text=_("Ví dụ: 01/07/2025"),
+        error_messages={"required": _("Cần nhập ngày chia tách.")},
+    )
+    close_source = forms.BooleanField(label="", required=False)
+    confirm = forms.BooleanField(
+        label=_(
+            "Tôi xác nhận chia tách: người được chọn chuyển sang tổ chức mới cùng chức vụ của "
+            "họ. Không hoàn tác được."
+        ),
+        error_messages={"required": _("Cần đánh dấu xác nhận trước khi thực hiện.")},
+    )
+
+    def __init__(
+        self, *args: Any, source: Org, members: list[Membership], rows: int, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.source = source
+        self.members = members
+        self.row_count = rows
+        self.fields["close_source"].label = gettext(
+            "Giải thể %(org)s sau khi chia tách (khi đó mọi người đều phải chuyển đi)"
+        ) % {"org": source.name}
+        for index in range(rows):
+            self.fields[f"code-{index}"] = forms.CharField(
+                label=gettext("Mã (dòng %(row)s)") % {"row": index + 1},
+                max_length=40,
+                required=False,
+                widget=forms.TextInput(
+                    attrs={"autocomplete": "off", "autocapitalize": "characters"}
+                ),
+            )
+            self.fields[f"name-{index}"] = forms.CharField(
+                label=gettext("Tên (dòng %(row)s)") % {"row": index + 1},
+                max_length=200,
+                required=False,
+                widget=forms.TextInput(attrs={"autocomplete": "off"}),
+            )
+        stay = gettext("Ở lại %(org)s") % {"org": source.display_name}
+        row_choices = [(str(index), self._row_label(index)) for index in range(rows)]
+        for membership in members:
+            field = forms.ChoiceField(
+                label=membership.person.full_name, required=False, choices=[("", stay)]
+            )
+            field.choices = [("", stay), *row_choices]
+            field.error_messages["invalid_choice"] = gettext(
+                "Lựa chọn “%(value)s” không có trong danh sách các tổ chức mới."
+            )
+            self.fields[self.member_field(membership.person_id)] = field
+
+    @staticmethod
+    def member_field(person_id: int) -> str:
+        return f"member-{person_id}"
+
+    def _typed(self, name: str) -> str:
+        raw = self.data.get(name) if self.is_bound else self.initial.get(name)
+        return str(raw or "").strip()
+
+    def _row_label(self, index: int) -> str:
+        name, code = self._typed(f"name-{index}"), self._typed(f"code-{index}")
+        if name:
+            return gettext("Sang dòng %(row)s: %(name)s") % {"row": index + 1, "name": name}
+        if code:
+            return gettext("Sang dòng %(row)s: %(name)s") % {"row": index + 1, "name": code}
+        return gettext("Sang tổ chức mới ở dòng %(row)s") % {"row": index + 1}
+
+    def row_fields(self) -> list[tuple[int, forms.BoundField, forms.BoundField]]:
+        return [(i, self[f"code-{i}"], self[f"name-{i}"]) for i in range(self.row_count)]
+
+    def member_rows(self) -> list[tuple[Membership, forms.BoundField]]:
+        return [(m, self[self.member_field(m.person_id)]) for m in self.members]
+
+    def _filled_rows(self) -> list[int]:
+        data = self.cleaned_data
+        return [
+            i
+            for i in range(self.row_count)
+            if (data.get(f"code-{i}") or "").strip() or (data.get(f"name-{i}") or "").strip()
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        filled = set(self._filled_rows())
+        for membership in self.members:
+            name = self.member_field(membership.person_id)
+            chosen = cleaned.get(name)
+            if chosen and int(chosen) not in filled:
+                self.add_error(
+                    name,
+                    gettext("Dòng %(row)s chưa có mã và tên tổ chức mới.")
+                    % {"row": int(chosen) + 1},
+                )
+        return cleaned
+
+    def parts(self) -> list[tuple[int, SplitPart]]:
+        """(row index, part) for each filled row, in order."""
+        chosen: dict[int, set[int]] = {}
+        for membership in self.members:
+            value = self.cleaned_data.get(self.member_field(membership.person_id))
+            if value:
+                chosen.setdefault(int(value), set()).add(membership.person_id)
+        return [
+            (
+                index,
+                SplitPart(
+                    code=self.cleaned_data.get(f"code-{index}") or "",
+                    name=self.cleaned_data.get(f"name-{index}") or "",
+                    person_ids=frozenset(chosen.get(index, set())),
+                ),
+            )
+            for index in self._filled_rows()
+        ]
+
+
+# --- positions ----------------------------------------------------------------------------
+
+
+class PositionForm(forms.Form):
+    q = forms.CharField(
+        label=_("Tìm người theo tên"),
+        required=False,
+        max_length=100,
+        help_text=_("Gõ có dấu hay không dấu đều được, rồi bấm “Tìm”."),
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    person = forms.CharField(
+        label=_("Người giữ chức"),
+        error_messages={"required": _("Cần chọn người giữ chức.")},
+        widget=forms.Select(),
+    )
+    title = forms.ChoiceField(label=_("Chức vụ"), choices=())
+    started_on = VnDateField(
+        label=_("Từ ngày"),
+        help_text=_("Ngày bắt đầu giữ chức, ví dụ: 01/07/2025"),
+        error_messages={"required": _("Cần nhập ngày bắt đầu giữ chức.")},
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        org: Org,
+        candidates: list[Membership],
+        titles: list[str],
+        lookup: Callable[[int], Person | None],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.org = org
+        self.lookup = lookup
+        subtree = len({m.org_id for m in candidates}) > 1 or any(
+            m.org_id != org.pk for m in candidates
+        )
+        options = [("", gettext("— Chọn người —"))] + [
+            (str(m.person_id), _candidate_label(m, with_org=subtree)) for m in candidates
+        ]
+        widget = self.fields["person"].widget
+        assert isinstance(widget, forms.Select)
+        widget.choices = options
+        self.candidate_count = len(candidates)
+        title_field = self.fields["title"]
+        assert isinstance(title_field, forms.ChoiceField)
+        title_field.choices = [(title, Title(title).label) for title in titles]
+        title_field.error_messages["required"] = _("Cần chọn chức vụ.")
+        title_field.error_messages["invalid_choice"] = _(
+            "Chức vụ “%(value)s” không dùng cho tổ chức này; hãy chọn trong danh sách."
+        )
+
+    def clean_person(self) -> Person:
+        raw = self.cleaned_data.get("person") or ""
+        person = self.lookup(int(raw)) if raw.isdigit() else None
+        if person is None:
+            raise ValidationError(
+                gettext("Người được chọn không sinh hoạt trong %(org)s; hãy chọn trong danh sách.")
+                % {"org": self.org.name},
+                code="invalid_choice",
+            )
+        widget = self.fields["person"].widget
+        assert isinstance(widget, forms.Select)
+        if raw not in {str(value) for value, _label in widget.choices}:
+            # Chosen before a new search narrowed the list: keep it selected.
+            widget.choices = [*widget.choices, (raw, person.full_name)]
+        return person
+
+
+def _candidate_label(membership: Membership, *, with_org: bool) -> str:
+    person = membership.person
+    label = person.full_name
+    if person.birth_date:
+        label += gettext(", sinh %(year)s") % {"year": person.birth_date.year}
+    if with_org:
+        label += f" — {membership.org.display_name}"
+    return label
+
+
+class PositionEndForm(forms.Form):
+    ended_on = VnDateField(
+        label=_("Thôi giữ chức từ ngày"),
+        help_text=_("Ngày cuối cùng giữ chức, ví dụ: 30/06/2025"),
+        error_messages={"required": _("Cần nhập ngày thôi giữ chức.")},
+    )
+
+
+# --- logins -------------------------------------------------------------------------------
+
+
+class AccountCreateForm(forms.Form):
+    username = forms.CharField(
+        label=_("Tên đăng nhập"),
+        max_length=30,
+        help_text=_("Chữ thường không dấu, chữ số, dấu chấm hoặc gạch ngang; ví dụ: nguyenvanan."),
+        error_messages={"required": _("Cần nhập tên đăng nhập.")},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}
+        ),
+    )
+    password1 = forms.CharField(
+        label=_("Mật khẩu ban đầu"),
+        strip=False,
+        help_text=_("Ít nhất 8 ký tự; không dùng mật khẩu phổ biến hay giống tên người dùng."),
+        error_messages={"required": _("Cần nhập mật khẩu ban đầu.")},
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=_("Nhập lại mật khẩu"),
+        strip=False,
+        error_messages={"required": _("Cần nhập lại mật khẩu để kiểm tra.")},
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        first, second = cleaned.get("password1"), cleaned.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", gettext("Hai lần nhập mật khẩu không khớp nhau."))
+        return cleaned

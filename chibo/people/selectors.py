@@ -12,7 +12,7 @@ from chibo.core.models import AuditEntry, User
 from chibo.core.roles import Role
 from chibo.core.scoping import get_for, scope_for
 from chibo.core.vntext import fold
-from chibo.orgs.models import Grant, Org
+from chibo.orgs.models import Family, Grant, Level, Org
 from chibo.orgs.selectors import org_ancestors_visible, org_get_for
 from chibo.people.models import Membership, MembershipStatus, Person, Position, Title
 
@@ -215,3 +215,107 @@ def person_history_for(*, user: AnyUser, person: Person, limit: int = 100) -> Qu
         readable = Org.objects.visible_to(user, Role.VIEWER).order_by().values("id")
         entries = entries.filter(Q(subject_type=Person._meta.label_lower) | Q(org_id__in=readable))
     return entries[:limit]
+
+
+# --- management pages ---------------------------------------------------------------------
+
+
+def org_current_members(*, user: AnyUser, org: Org) -> list[Membership]:
+    """Everyone on the org's own roll today, as far as the user reads, in Vietnamese order."""
+    return list(
+        Membership.objects.visible_to(user)
+        .current()
+        .filter(org=org)
+        .select_related("person")
+        .order_by("person__sort_key", "person_id")
+    )
+
+
+def _position_pool(*, user: AnyUser, org: Org) -> QuerySet[Membership]:
+    # A cell's officers come from its own roll; a grassroots committee and those above it
+    # are elected from the members of the cells below.
+    memberships = Membership.objects.visible_to(user, Role.OFFICER).current()
+    if org.level in (Level.BRANCH, Level.GROUP):
+        return memberships.filter(org=org)
+    return memberships.filter(org__path__startswith=org.path)
+
+
+def position_candidates(
+    *, user: AnyUser, org: Org, query: str = "", limit: int = 300
+) -> list[Membership]:
+    """Who may be given an office in `org`, in Vietnamese name order; a name typed without
+    diacritics narrows a long list."""
+    memberships = _position_pool(user=user, org=org)
+    folded = fold(query)
+    if folded:
+        memberships = memberships.filter(person__search_text__contains=folded)
+    return list(
+        memberships.select_related("person", "org").order_by("person__sort_key", "person_id")[
+            :limit
+        ]
+    )
+
+
+def position_candidate(*, user: AnyUser, org: Org, person_id: int) -> Person | None:
+    membership = (
+        _position_pool(user=user, org=org)
+        .filter(person_id=person_id)
+        .select_related("person")
+        .first()
+    )
+    return membership.person if membership else None
+
+
+def position_get_for(*, user: AnyUser, position_id: int) -> Position:
+    """A position the user may change (officer of its org or above), else 404."""
+    return get_for(
+        Position.objects.visible_to(user, Role.OFFICER).select_related("person", "org"),
+        pk=position_id,
+    )
+
+
+def position_titles_for(*, org: Org) -> list[str]:
+    """The offices a unit of this family and level has, in rank order."""
+    if org.level == Level.GROUP:
+        return [Title.GROUP_HEAD]
+    if org.family in (Family.PARTY, Family.YOUTH):
+        if org.level == Level.BRANCH:
+            return [Title.SECRETARY, Title.DEPUTY_SECRETARY, Title.COMMITTEE_MEMBER]
+        return [
+            Title.SECRETARY,
+            Title.DEPUTY_SECRETARY,
+            Title.STANDING_MEMBER,
+            Title.COMMITTEE_MEMBER,
+        ]
+    if org.level == Level.BRANCH:
+        return [Title.BRANCH_HEAD, Title.BRANCH_DEPUTY]
+    return [Title.CHAIR, Title.VICE_CHAIR, Title.STANDING_MEMBER, Title.COMMITTEE_MEMBER]
+
+
+def person_can_admin(*, user: AnyUser, person: Person) -> bool:
+    """Whether the user administers one of the units the person is on the roll of."""
+    scope = scope_for(user)
+    if scope.everything:
+        return True
+    paths = Membership.objects.current().filter(person=person).values_list("org__path", flat=True)
+    return any(scope.can(path, Role.ADMIN) for path in paths)
+
+
+def person_login(*, person: Person) -> User | None:
+    return User.objects.filter(pk=person.user_id).first() if person.user_id else None
+
+
+def person_username_suggestion(*, person: Person) -> str:
+    """A free login name from the person's name without diacritics: 'nguyenvanan', or
+    'nguyenvanan2' when that one is taken."""
+    base = "".join(ch for ch in fold(person.full_name) if ch.isalnum())[:26] or "nguoidung"
+    taken = set(
+        User.objects.filter(username__istartswith=base).values_list("username", flat=True)
+    )
+    taken = {name.lower() for name in taken}
+    if base not in taken:
+        return base
+    number = 2
+    while f"{base}{number}" in taken:
+        number += 1
+    return f"{base}{number}"

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,6 +20,7 @@ from chibo.core.models import AuditEntry
 from chibo.core.vntext import fold, join_name, name_case, name_sort_key, nfc, split_full_name
 from chibo.orgs.models import Family, Org
 from chibo.orgs.restructuring import RestructureResult, SplitPart, org_split
+from chibo.orgs.services import org_fields_check
 from chibo.people.models import (
     ASSOCIATION_STATUSES,
     CLOSING_STATUSES,
@@ -603,3 +607,270 @@ def member_add(
         card_number=card_number,
         actor=actor,
     )
+
+
+# --- restructuring from a page ------------------------------------------------------------
+
+
+@transaction.atomic
+def org_split_apply(
+    *,
+    source: Org,
+    parts: Sequence[SplitPart],
+    on: datetime.date,
+    close_source: bool,
+    actor: User | None = None,
+) -> RestructureResult:
+    """org_split_members for a form: every problem of every new org and every member is
+    reported in one round, keyed by the row (`parts.0.code`, `parts.1.name`) or by the
+    person (`person.<id>`); anything else under `parts`, `on` or `source`. Nothing is
+    written on error."""
+    errors: dict[str, list[str]] = {}
+
+    def add(key: str, message: str) -> None:
+        errors.setdefault(key, []).append(message)
+
+    source.refresh_from_db()
+    if not source.is_active:
+        add(
+            "source",
+            _("%(org)s đã kết thúc hoạt động, không chia tách được.") % {"org": source.name},
+        )
+    if on > timezone.localdate():
+        add("on", _("Ngày chia tách %(date)s ở tương lai.") % {"date": on.strftime("%d/%m/%Y")})
+    if not parts:
+        add("parts", _("Cần nhập ít nhất một tổ chức mới (mã và tên)."))
+    codes: dict[str, int] = {}
+    for index, part in enumerate(parts):
+        try:
+            code = org_fields_check(
+                code=part.code,
+                name=part.name,
+                family=source.family,
+                level=source.level,
+                province_code=source.province_code,
+                ward_code=source.ward_code,
+            )
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                key = f"parts.{index}.{field}" if field in ("code", "name") else "parts"
+                for message in messages:
+                    add(key, message)
+            continue
+        if code in codes:
+            add(
+                f"parts.{index}.code",
+                _("Mã “%(code)s” trùng với tổ chức mới ở dòng %(row)s.")
+                % {"code": code, "row": codes[code] + 1},
+            )
+        else:
+            codes[code] = index
+    current = {
+        m.person_id: m
+        for m in Membership.objects.current().filter(org=source).select_related("person")
+    }
+    chosen: set[int] = set()
+    for part in parts:
+        for person_id in sorted(part.person_ids):
+            if person_id not in current:
+                add("parts", _("Có người không thuộc %(org)s.") % {"org": source.name})
+            elif person_id in chosen:
+                add(f"person.{person_id}", _("Người này được chọn vào hai tổ chức mới."))
+            elif current[person_id].started_on > on:
+                add(
+                    f"person.{person_id}",
+                    _("Người này sinh hoạt tại đơn vị từ %(date)s, sau ngày chia tách.")
+                    % {"date": current[person_id].started_on.strftime("%d/%m/%Y")},
+                )
+            chosen.add(person_id)
+    if parts and not chosen:
+        add("parts", _("Chưa chọn ai chuyển sang tổ chức mới."))
+    left = [person_id for person_id in current if person_id not in chosen]
+    if close_source and left:
+        add(
+            "parts",
+            _(
+                "%(org)s sẽ giải thể nên mọi người đều phải chuyển; còn %(count)s người chưa "
+                "được chọn tổ chức mới."
+            )
+            % {"org": source.name, "count": len(left)},
+        )
+        for person_id in left:
+            add(f"person.{person_id}", _("Cần chọn tổ chức mới cho người này."))
+    if errors:
+        raise ValidationError(errors)
+    return org_split_members(
+        source=source, parts=parts, on=on, close_source=close_source, actor=actor
+    )
+
+
+# --- positions from a page ----------------------------------------------------------------
+
+# Offices a unit has one holder of at a time; deputies and committee members come in numbers.
+SINGLE_HOLDER_TITLES = (Title.SECRETARY, Title.CHAIR, Title.BRANCH_HEAD, Title.GROUP_HEAD)
+
+
+@transaction.atomic
+def position_appoint(
+    *,
+    person: Person,
+    org: Org,
+    title: str,
+    started_on: datetime.date,
+    actor: User | None = None,
+) -> Position:
+    """position_assign with the checks a secretary needs: no start in the future, no office
+    held twice, and no second holder of an office that has one."""
+    errors: dict[str, str] = {}
+    if started_on > timezone.localdate():
+        errors["started_on"] = _("Ngày bắt đầu %(date)s ở tương lai.") % {
+            "date": started_on.strftime("%d/%m/%Y")
+        }
+    holding = Position.objects.filter(org=org, title=title).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gt=started_on)
+    )
+    if holding.filter(person=person).exists():
+        errors["person"] = _("%(name)s đang giữ chức %(title)s tại %(org)s.") % {
+            "name": person.full_name,
+            "title": Title(title).label if title in Title.values else title,
+            "org": org.name,
+        }
+    elif title in SINGLE_HOLDER_TITLES:
+        other = holding.exclude(person=person).select_related("person").first()
+        if other is not None:
+            errors["title"] = _(
+                "%(org)s đang có %(title)s là %(name)s (từ %(date)s). Hãy cho thôi giữ chức "
+                "trước khi giao cho người khác."
+            ) % {
+                "org": org.name,
+                "title": Title(title).label,
+                "name": other.person.full_name,
+                "date": other.started_on.strftime("%d/%m/%Y"),
+            }
+    if errors:
+        raise ValidationError(errors)
+    return position_assign(person=person, org=org, title=title, started_on=started_on, actor=actor)
+
+
+# --- logins -------------------------------------------------------------------------------
+
+USER_FIELDS = ("username", "is_active")
+# Lower-case ASCII: typed the same on any phone keyboard, and never two logins that differ
+# only by case or by a diacritic.
+_USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,29}$")
+
+
+def _password_messages(error: ValidationError) -> list[str]:
+    """Django's password validators, in Vietnamese whatever Django's own catalogue has."""
+    messages: list[str] = []
+    for item in error.error_list:
+        params = item.params or {}
+        if item.code == "password_too_short":
+            messages.append(
+                _("Mật khẩu quá ngắn: cần ít nhất %(count)s ký tự.")
+                % {"count": params.get("min_length", 8)}
+            )
+        elif item.code == "password_too_similar":
+            messages.append(_("Mật khẩu quá giống tên đăng nhập hoặc họ tên, dễ bị đoán."))
+        elif item.code == "password_too_common":
+            messages.append(_("Mật khẩu này quá phổ biến, dễ bị đoán; hãy chọn mật khẩu khác."))
+        elif item.code == "password_entirely_numeric":
+            messages.append(_("Mật khẩu không được chỉ gồm chữ số."))
+        else:
+            messages.extend(item.messages)
+    return messages
+
+
+def _home_org_id(person: Person) -> int | None:
+    membership = person.memberships.current().order_by("pk").first()
+    return membership.org_id if membership else None
+
+
+@transaction.atomic
+def user_create_for_person(
+    *, person: Person, username: str, password: str, actor: User | None = None
+) -> User:
+    """A login for a person, with a chosen user name and an initial password checked by
+    the project's password validators. The password is never written to the audit."""
+    from chibo.core.models import User
+
+    errors: dict[str, list[str]] = {}
+    person.refresh_from_db()
+    if person.user_id is not None:
+        raise ValidationError(
+            {"username": _("%(name)s đã có tài khoản đăng nhập.") % {"name": person.full_name}}
+        )
+    username = nfc(username).lower()
+    if not _USERNAME.match(username):
+        errors["username"] = [
+            _(
+                "Tên đăng nhập “%(username)s” không hợp lệ: dùng 3–30 chữ thường không dấu, "
+                "chữ số, dấu chấm, gạch ngang hoặc gạch dưới, bắt đầu bằng chữ hoặc số."
+            )
+            % {"username": username}
+        ]
+    elif User.objects.filter(username__iexact=username).exists():
+        errors["username"] = [
+            _("Tên đăng nhập “%(username)s” đã có người dùng; hãy chọn tên khác.")
+            % {"username": username}
+        ]
+    # The similarity check compares the password with these, so they are folded the way
+    # people type names into passwords.
+    candidate = User(
+        username=username,
+        first_name=fold(person.given_name),
+        last_name=fold(f"{person.family_name} {person.middle_name}"),
+        email=person.email,
+    )
+    try:
+        validate_password(password, user=candidate)
+    except ValidationError as error:
+        errors["password"] = _password_messages(error)
+    if errors:
+        raise ValidationError(errors)
+    user = User.objects.create_user(username=username, password=password)
+    person.user = user
+    person.save(update_fields=["user"])
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.CREATE,
+        subject=user,
+        org_id=_home_org_id(person),
+        person_id=person.pk,
+        summary=_("Tạo tài khoản đăng nhập “%(username)s” cho %(name)s")
+        % {"username": username, "name": person.full_name},
+        after=snapshot(user, USER_FIELDS),
+    )
+    return user
+
+
+@transaction.atomic
+def user_set_active(*, user: User, active: bool, actor: User | None = None) -> User:
+    """Lock or unlock a login. A locked login is refused at sign-in, on its open sessions
+    and on its API tokens; nothing about it is deleted."""
+    if not active and actor is not None and actor.pk == user.pk:
+        raise ValidationError({"is_active": _("Không thể tự khóa tài khoản của chính mình.")})
+    if user.is_superuser and not (actor is not None and actor.is_superuser):
+        raise ValidationError(
+            {"is_active": _("Chỉ quản trị toàn hệ thống mới khóa, mở được tài khoản này.")}
+        )
+    if user.is_active == active:
+        return user
+    before = snapshot(user, USER_FIELDS)
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    person = Person.objects.filter(user=user).first()
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.UPDATE,
+        subject=user,
+        org_id=_home_org_id(person) if person else None,
+        person_id=person.pk if person else None,
+        summary=(
+            _("Mở khóa tài khoản “%(username)s”") if active else _("Khóa tài khoản “%(username)s”")
+        )
+        % {"username": user.get_username()},
+        before=before,
+        after=snapshot(user, USER_FIELDS),
+    )
+    return user

@@ -32,6 +32,8 @@ from chibo.orgs import divisions
 from chibo.orgs.models import Family, Org
 from chibo.orgs.selectors import (
     org_ancestors_visible,
+    org_can_split,
+    org_child_levels,
     org_children,
     org_get_for,
     org_merge_links,
@@ -61,10 +63,12 @@ from chibo.people.selectors import (
     org_member_counts,
     org_member_totals,
     org_officers,
+    person_can_admin,
     person_can_edit,
     person_editable_memberships,
     person_get_for,
     person_history_for,
+    person_login,
     person_memberships_for,
     person_positions_for,
 )
@@ -227,6 +231,11 @@ def org_detail(request: HttpRequest, code: str) -> HttpResponse:
         "can_add": is_officer and org.is_active,
         "can_admin": role is not None and role >= Role.ADMIN,
         "can_restructure": role is not None and role >= Role.COMMITTEE and org.is_active,
+        "can_create_child": org.is_active and bool(org_child_levels(user=user, parent=org)),
+        "can_edit": role is not None and role >= Role.COMMITTEE,
+        "can_split": org_can_split(user=user, org=org),
+        "can_assign": is_officer and org.is_active,
+        "can_end_positions": is_officer,
         "ancestors": org_ancestors_visible(user=user, org=org),
         "officers": sorted(
             org_officers(org=org),
@@ -333,6 +342,7 @@ class HistoryRow:
 # Fields the models leave without a Vietnamese name.
 FIELD_LABELS = {
     "org": gettext_lazy("Tổ chức"),
+    "is_active": gettext_lazy("Được đăng nhập"),
     "user": gettext_lazy("Tài khoản"),
     "end_reason": gettext_lazy("Lý do kết thúc"),
     "family": gettext_lazy("Hệ thống"),
@@ -434,6 +444,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     person = person_get_for(user=user, person_id=person_id)
     memberships = list(person_memberships_for(user=user, person=person))
     can_edit = person_can_edit(user=user, person=person)
+    can_admin = person_can_admin(user=user, person=person)
     history = None
     if can_edit:
         history = _describe_history(user, list(person_history_for(user=user, person=person)))
@@ -444,6 +455,8 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         "past_memberships": [m for m in memberships if not m.is_current],
         "positions": list(person_positions_for(user=user, person=person)),
         "can_edit": can_edit,
+        "can_admin": can_admin,
+        "login": person_login(person=person) if can_admin else None,
         "history": history,
     }
     return render(request, "people/person_detail.html", context)

@@ -3,6 +3,7 @@
 import datetime
 import re
 
+import pytest
 from django.test import Client
 from django.urls import reverse
 
@@ -224,3 +225,252 @@ def test_move_form_moves_the_subtree(personas):
     assert moved.path.startswith(other.path)
     assert "Chi bộ xóm Đồng" in text_of(client.get(reverse("org_detail", args=["T-C2"])))
     assert client_for(personas, "dave").get(reverse("org_detail", args=["T-A"])).status_code == 404
+
+
+# --- adding a child org -------------------------------------------------------------------
+
+THAI_NGUYEN, DAI_TU, HOAN_KIEM = 19, 5830, 70
+
+
+def org_counts() -> tuple[int, int]:
+    from chibo.core.models import AuditEntry
+    from chibo.orgs.models import Org
+
+    return Org.objects.count(), AuditEntry.objects.count()
+
+
+def new_org_post(**changes: str) -> dict[str, str]:
+    data = {
+        "code": "t-d",
+        "name": "Chi bộ xóm  Đầm",
+        "short_name": "",
+        "family": "party",
+        "level": "branch",
+        "province_code": str(THAI_NGUYEN),
+        "ward_code": str(DAI_TU),
+        "hamlet": "Xóm Đầm",
+    }
+    data.update(changes)
+    return data
+
+
+def test_create_child_needs_committee_over_the_parent_and_scope(personas):
+    url = reverse("org_create_child", args=["T-A"])
+    assert client_for(personas, "alice").get(url).status_code == 403
+    assert client_for(personas, "erin").get(url).status_code == 403
+    assert client_for(personas, "charlie").get(url).status_code == 403
+    assert client_for(personas, "bob").get(url).status_code == 404
+    assert client_for(personas, "frank").get(url).status_code == 404
+    assert client_for(personas, "dave").get(url).status_code == 200
+    before = org_counts()
+    assert client_for(personas, "bob").post(url, new_org_post()).status_code == 404
+    assert client_for(personas, "alice").post(url, new_org_post()).status_code == 403
+    assert org_counts() == before
+
+
+def test_create_child_defaults_to_parents_family_and_next_level(personas):
+    form = (
+        client_for(personas, "dave").get(reverse("org_create_child", args=["T-C"])).context["form"]
+    )
+    assert form.initial["family"] == "party"
+    assert form.initial["level"] == "branch"
+    # A committee adds units below its own level; only an administrator may add any.
+    assert [value for value, _label in form.fields["level"].choices] == ["branch", "group"]
+    provinces = [label for _value, label in form.fields["province_code"].choices]
+    assert provinces[0] == "— Chọn tỉnh, thành phố —"
+    assert provinces.index("Cà Mau") < provinces.index("Cao Bằng") < provinces.index("Điện Biên")
+    assert (
+        provinces.index("Gia Lai")
+        < provinces.index("Thành phố Hà Nội")
+        < provinces.index("Hà Tĩnh")
+    )
+    assert form.fields["ward_code"].choices == [("", "— Chọn tỉnh, thành phố trước —")]
+    grant_create(user=personas.user("dave"), org=personas.commune, role=Role.ADMIN)
+    form = (
+        client_for(personas, "dave").get(reverse("org_create_child", args=["T-C"])).context["form"]
+    )
+    assert [value for value, _label in form.fields["level"].choices] == [
+        "central", "province", "district", "base", "branch", "group",
+    ]  # fmt: skip
+
+
+def test_create_child_pick_province_reloads_communes_without_saving(personas):
+    before = org_counts()
+    response = client_for(personas, "dave").post(
+        reverse("org_create_child", args=["T-C"]),
+        {**new_org_post(ward_code=""), "pick_province": "1"},
+    )
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert not form.is_bound
+    communes = dict(form.fields["ward_code"].choices)
+    assert communes[str(DAI_TU)] == "Xã Đại Từ"
+    assert len(communes) == 93
+    page = text_of(response)
+    assert "Chưa lưu được" not in page
+    assert 'value="Chi bộ xóm Đầm"' in page  # typed text kept (spaces collapsed here)
+    assert f'<option value="{THAI_NGUYEN}" selected>Thái Nguyên</option>' in page
+    assert 'src="/static/core/divisions.js"' in page
+    assert org_counts() == before
+
+
+def test_create_child_saves_with_place_and_audit(personas):
+    from chibo.core.models import AuditEntry
+    from chibo.orgs.models import Org
+
+    client = client_for(personas, "dave")
+    response = client.post(reverse("org_create_child", args=["T-C"]), new_org_post())
+    assert response.status_code == 302
+    assert response["Location"] == reverse("org_detail", args=["T-D"])
+    org = Org.objects.get(code="T-D")
+    assert org.name == "Chi bộ xóm Đầm"
+    assert org.path.startswith(personas.commune.path) and org.depth == personas.commune.depth + 1
+    assert (org.family, org.level) == ("party", "branch")
+    assert (org.province_code, org.ward_code, org.hamlet) == (THAI_NGUYEN, DAI_TU, "Xóm Đầm")
+    entry = AuditEntry.objects.get(subject_type="orgs.org", subject_id=org.pk)
+    assert entry.actor == personas.user("dave")
+    assert entry.after["ward_code"] == DAI_TU
+    page = text_of(client.get(response["Location"]))
+    assert "Đã thêm Chi bộ xóm Đầm trực thuộc Đảng bộ xã Thử." in page
+    assert "Xã Đại Từ" in page and "Thái Nguyên" in page
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"code": "T D!"}, "code", "Mã “T D!” không hợp lệ"),
+        ({"code": "t-a"}, "code", "Mã “T-A” đã được dùng cho một tổ chức khác."),
+        ({"code": ""}, "code", "Cần nhập mã tổ chức."),
+        ({"name": "  "}, "name", "Cần nhập tên tổ chức."),
+        ({"level": "province"}, "level", "Cấp “province” không dùng được cho tổ chức trực thuộc"),
+        ({"family": "tu_do"}, "family", "Hệ thống “tu_do” không có trong danh sách."),
+        ({"ward_code": str(HOAN_KIEM)}, "ward_code",
+         "Xã, phường đã chọn không thuộc Thái Nguyên; hãy chọn lại trong danh sách."),
+        ({"province_code": "", "ward_code": str(DAI_TU)}, "ward_code",
+         "Hãy chọn tỉnh, thành phố trước, rồi chọn xã, phường."),
+        ({"province_code": "999"}, "province_code",
+         "Tỉnh, thành phố “999” không có trong danh mục"),
+    ],
+)  # fmt: skip
+def test_create_child_bad_input_names_the_field_and_saves_nothing(
+    personas, changes, field, message
+):
+    before = org_counts()
+    response = client_for(personas, "dave").post(
+        reverse("org_create_child", args=["T-C"]), new_org_post(**changes)
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert any(message in error for error in errors[field]), errors
+    assert "Chưa lưu được" in text_of(response)
+    assert org_counts() == before
+
+
+def test_create_child_of_an_ended_org_is_refused(personas):
+    org_merge(source=personas.cell_b, target=personas.cell_a, on=datetime.date(2025, 7, 1))
+    before = org_counts()
+    client = client_for(personas, "dave")
+    page = text_of(client.get(reverse("org_create_child", args=["T-B"])))
+    assert "đã kết thúc hoạt động, không thể thêm đơn vị trực thuộc" in page
+    response = client.post(
+        reverse("org_create_child", args=["T-B"]), new_org_post(level="group", code="T-B1")
+    )
+    assert "Không thể thêm tổ chức vào một tổ chức đã kết thúc." in text_of(response)
+    assert org_counts() == before
+
+
+# --- editing an org -----------------------------------------------------------------------
+
+
+def test_edit_org_name_and_place_is_audited(personas):
+    from chibo.core.models import AuditEntry
+    from chibo.orgs.models import Org
+
+    client = client_for(personas, "dave")
+    url = reverse("org_edit", args=["T-A"])
+    form = client.get(url).context["form"]
+    assert form.initial["name"] == "Chi bộ xóm Đồng"
+    response = client.post(
+        url,
+        {"name": "Chi bộ xóm Đồng Mới", "short_name": "CB Đồng", "province_code": THAI_NGUYEN,
+         "ward_code": DAI_TU, "hamlet": "Xóm Đồng"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    org = Org.objects.get(code="T-A")
+    assert (org.name, org.short_name, org.ward_code) == ("Chi bộ xóm Đồng Mới", "CB Đồng", DAI_TU)
+    entry = AuditEntry.objects.filter(subject_type="orgs.org", subject_id=org.pk).first()
+    assert entry is not None and entry.action == "update"
+    assert entry.before["name"] == "Chi bộ xóm Đồng"
+    assert entry.after["name"] == "Chi bộ xóm Đồng Mới"
+    assert "Đã lưu thông tin Chi bộ xóm Đồng Mới." in text_of(client.get(response["Location"]))
+
+
+def test_edit_org_bad_input_changes_nothing(personas):
+    from chibo.orgs.models import Org
+
+    client = client_for(personas, "dave")
+    url = reverse("org_edit", args=["T-A"])
+    before = org_counts()
+    response = client.post(
+        url, {"name": "", "province_code": THAI_NGUYEN, "ward_code": HOAN_KIEM, "hamlet": ""}
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert errors["name"] == ["Cần nhập tên tổ chức."]
+    assert "không thuộc Thái Nguyên" in errors["ward_code"][0]
+    assert Org.objects.get(code="T-A").name == "Chi bộ xóm Đồng"
+    assert org_counts() == before
+
+
+def test_edit_org_needs_committee_and_scope(personas):
+    url = reverse("org_edit", args=["T-A"])
+    assert client_for(personas, "alice").get(url).status_code == 403
+    assert client_for(personas, "erin").get(url).status_code == 403
+    assert client_for(personas, "bob").get(url).status_code == 404
+    assert client_for(personas, "bob").post(url, {"name": "Chiếm"}).status_code == 404
+    from chibo.orgs.models import Org
+
+    assert Org.objects.get(code="T-A").name == "Chi bộ xóm Đồng"
+
+
+def test_org_page_shows_management_links_only_to_those_who_may(personas):
+    links = [
+        reverse("org_create_child", args=["T-A"]),
+        reverse("org_edit", args=["T-A"]),
+        reverse("org_split", args=["T-A"]),
+    ]
+    committee = text_of(client_for(personas, "dave").get(reverse("org_detail", args=["T-A"])))
+    assert all(link in committee for link in links)
+    for username in ("alice", "charlie", "erin"):
+        page = text_of(client_for(personas, username).get(reverse("org_detail", args=["T-A"])))
+        assert not any(link in page for link in links), username
+    # Splitting T-C would create orgs beside it, under a province dave does not run.
+    own = text_of(client_for(personas, "dave").get(reverse("org_detail", args=["T-C"])))
+    assert reverse("org_split", args=["T-C"]) not in own
+    assert reverse("org_edit", args=["T-C"]) in own
+
+
+# --- communes of a province ---------------------------------------------------------------
+
+
+def test_communes_json_needs_a_login_and_lists_communes_in_order(personas):
+    url = reverse("division_communes", args=[THAI_NGUYEN])
+    anonymous = Client().get(url)
+    assert anonymous.status_code == 302
+    assert anonymous["Location"].startswith(reverse("login"))
+    response = client_for(personas, "charlie").get(url)
+    assert response.status_code == 200
+    data = response.json()
+    assert data["province"] == {"code": THAI_NGUYEN, "name": "Thái Nguyên"}
+    names = [item["name"] for item in data["communes"]]
+    assert {"code": DAI_TU, "name": "Xã Đại Từ"} in data["communes"]
+    assert len(names) == 92
+    # Ordered by the name after "Xã"/"Phường": Đại Từ comes among the Đ.
+    assert names.index("Phường Bắc Kạn") < names.index("Xã Đại Từ") < names.index("Xã Yên Bình")
+    assert "private" in response["Cache-Control"]
+
+
+def test_communes_json_of_an_unknown_province_is_404(personas):
+    response = client_for(personas, "charlie").get(reverse("division_communes", args=[999]))
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Không có tỉnh, thành phố mã 999."}

@@ -6,6 +6,7 @@ import re
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from chibo.core.models import AuditEntry, User
 from chibo.core.roles import Role
@@ -475,3 +476,483 @@ def test_language_switch_to_english(personas):
     assert 'lang="en"' in text_of(client.get("/orgs/"))
     client.post(reverse("set_language"), {"language": "vi", "next": "/"})
     assert 'lang="vi"' in text_of(client.get("/"))
+
+
+# --- splitting an org ---------------------------------------------------------------------
+
+
+TODAY = timezone.localdate()
+
+
+def split_counts() -> tuple[int, int, int, int]:
+    from chibo.orgs.models import Org
+    from chibo.people.models import Position
+
+    return (
+        Org.objects.count(),
+        Membership.objects.count(),
+        Position.objects.count(),
+        AuditEntry.objects.count(),
+    )
+
+
+def split_post(personas, **changes: str) -> dict[str, str]:
+    data = {
+        "rows": "2",
+        "code-0": "t-a1",
+        "name-0": "Chi bộ xóm Đồng Trên",
+        "code-1": "T-A2",
+        "name-1": "Chi bộ xóm Đồng Dưới",
+        f"member-{personas.alice.pk}": "0",
+        f"member-{personas.charlie.pk}": "1",
+        # The personas joined their cells today: a split cannot predate that.
+        "on": TODAY.strftime("%d/%m/%Y"),
+        "close_source": "on",
+        "confirm": "on",
+    }
+    data.update(changes)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def test_split_moves_members_and_offices_and_dissolves_the_source(personas):
+    from chibo.orgs.models import Org
+    from chibo.people.models import Position
+
+    client = client_for(personas, "dave")
+    url = reverse("org_split", args=["T-A"])
+    page = client.get(url)
+    assert page.status_code == 200
+    form = page.context["form"]
+    assert form.row_count == 2
+    assert [m.person.full_name for m in form.members] == ["Nguyễn Thị An", "Lê Văn Cường"]
+    response = client.post(url, split_post(personas))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("org_detail", args=["T-A1"])
+    source = Org.objects.get(code="T-A")
+    assert source.status == "dissolved"
+    assert source.ended_on == TODAY
+    upper, lower = Org.objects.get(code="T-A1"), Org.objects.get(code="T-A2")
+    assert upper.name == "Chi bộ xóm Đồng Trên" and upper.parent_path == personas.commune.path
+    assert Membership.objects.current().get(person=personas.alice).org == upper
+    assert Membership.objects.current().get(person=personas.charlie).org == lower
+    secretary = Position.objects.get(person=personas.alice, ended_on__isnull=True)
+    assert (secretary.org, secretary.title) == (upper, "secretary")
+    page = text_of(client.get(response["Location"]))
+    assert "Đã chia tách Chi bộ xóm Đồng thành Chi bộ xóm Đồng Trên, Chi bộ xóm Đồng Dưới." in page
+    # The secretary keeps her rights, now over the new cell.
+    assert (
+        client_for(personas, "alice").get(reverse("org_members", args=["T-A1"])).status_code == 200
+    )
+
+
+def test_split_without_closing_leaves_the_others_and_ignores_blank_rows(personas):
+    from chibo.orgs.models import Org
+
+    response = client_for(personas, "dave").post(
+        reverse("org_split", args=["T-A"]),
+        split_post(
+            personas,
+            **{"code-0": "", "name-0": "", f"member-{personas.alice.pk}": "",
+               "close_source": None},
+        ),
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert Org.objects.get(code="T-A").is_active
+    assert not Org.objects.filter(code="T-A1").exists()
+    assert Membership.objects.current().get(person=personas.alice).org == personas.cell_a
+    assert Membership.objects.current().get(person=personas.charlie).org.code == "T-A2"
+
+
+def test_split_add_row_keeps_what_was_typed_and_writes_nothing(personas):
+    before = split_counts()
+    response = client_for(personas, "dave").post(
+        reverse("org_split", args=["T-A"]), {**split_post(personas), "add_row": "1"}
+    )
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.row_count == 3
+    assert not form.is_bound
+    page = text_of(response)
+    assert "Chưa lưu được" not in page
+    assert 'name="code-2"' in page
+    assert 'value="Chi bộ xóm Đồng Trên"' in page
+    assert "Sang dòng 1: Chi bộ xóm Đồng Trên" in page
+    assert split_counts() == before
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"code-1": "T-A1"}, "code-1", "Mã “T-A1” trùng với tổ chức mới ở dòng 1."),
+        ({"code-1": "t-b"}, "code-1", "Mã “T-B” đã được dùng cho một tổ chức khác."),
+        ({"code-0": "Đ Ồ"}, "code-0", "không hợp lệ"),
+        ({"name-1": ""}, "name-1", "Cần nhập tên tổ chức."),
+        ({"member-CHARLIE": ""}, "member-CHARLIE", "Cần chọn tổ chức mới cho người này."),
+        ({"code-1": "", "name-1": ""}, "member-CHARLIE",
+         "Dòng 2 chưa có mã và tên tổ chức mới."),
+        ({"member-CHARLIE": "7"}, "member-CHARLIE", "Lựa chọn “7” không có trong danh sách"),
+        ({"on": "31/06/2025"}, "on", "Ngày chia tách “31/06/2025” không đúng dạng"),
+        ({"on": "01/01/2999"}, "on", "Ngày chia tách 01/01/2999 ở tương lai."),
+        ({"confirm": None}, "confirm", "Cần đánh dấu xác nhận trước khi thực hiện."),
+    ],
+)  # fmt: skip
+def test_split_bad_input_lands_on_its_row_and_writes_nothing(personas, changes, field, message):
+    charlie = f"member-{personas.charlie.pk}"
+    changes = {key.replace("member-CHARLIE", charlie): value for key, value in changes.items()}
+    field = field.replace("member-CHARLIE", charlie)
+    before = split_counts()
+    response = client_for(personas, "dave").post(
+        reverse("org_split", args=["T-A"]), split_post(personas, **changes)
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert any(message in error for error in errors.get(field, [])), errors
+    assert "Chưa lưu được" in text_of(response)
+    assert split_counts() == before
+
+
+def test_split_closing_with_someone_left_says_how_many(personas):
+    before = split_counts()
+    response = client_for(personas, "dave").post(
+        reverse("org_split", args=["T-A"]),
+        split_post(personas, **{f"member-{personas.charlie.pk}": ""}),
+    )
+    page = text_of(response)
+    assert "Chi bộ xóm Đồng sẽ giải thể nên mọi người đều phải chuyển; còn 1 người" in page
+    assert "Lê Văn Cường</a>: Cần chọn tổ chức mới cho người này." in page
+    assert split_counts() == before
+
+
+def test_split_needs_the_committee_over_the_parent(personas):
+    url = reverse("org_split", args=["T-A"])
+    assert client_for(personas, "alice").get(url).status_code == 403
+    assert client_for(personas, "erin").get(url).status_code == 403
+    assert client_for(personas, "charlie").get(url).status_code == 403
+    assert client_for(personas, "bob").get(url).status_code == 404
+    before = split_counts()
+    assert client_for(personas, "bob").post(url, split_post(personas)).status_code == 404
+    assert client_for(personas, "alice").post(url, split_post(personas)).status_code == 403
+    # dave runs T-C but not the province above it, where T-C's new siblings would go.
+    assert client_for(personas, "dave").get(reverse("org_split", args=["T-C"])).status_code == 403
+    assert split_counts() == before
+
+
+def test_split_of_an_ended_org_shows_why_not(personas):
+    from chibo.orgs.restructuring import org_merge
+
+    org_merge(source=personas.cell_b, target=personas.cell_a, on=datetime.date(2025, 7, 1))
+    before = split_counts()
+    client = client_for(personas, "dave")
+    url = reverse("org_split", args=["T-B"])
+    assert "đã kết thúc hoạt động, không chia tách được" in text_of(client.get(url))
+    client.post(url, split_post(personas))
+    assert split_counts() == before
+
+
+# --- positions ----------------------------------------------------------------------------
+
+
+def position_counts() -> tuple[int, int]:
+    from chibo.people.models import Position
+
+    return Position.objects.count(), AuditEntry.objects.count()
+
+
+def member_with_login(org, name: str, username: str) -> Person:
+    (person,) = add_members(org, [name])
+    person.user = User.objects.create_user(username, password="x-unused-x")
+    person.save(update_fields=["user"])
+    return person
+
+
+def test_new_secretary_via_the_pages_gets_the_cells_rights(personas):
+    from chibo.people.models import Position
+
+    hoa = member_with_login(personas.cell_b, "Đinh Thị Hoa", "hoa")
+    members_url = reverse("org_members", args=["T-B"])
+    assert client_for(personas, "hoa").get(members_url).status_code == 403
+    dave = client_for(personas, "dave")
+    new_url = reverse("position_create", args=["T-B"])
+    post = {"person": str(hoa.pk), "title": "secretary", "started_on": "01/07/2025"}
+    taken = dave.post(new_url, post)
+    assert taken.status_code == 200
+    assert (
+        "Chi bộ xóm Bãi đang có Bí thư là Trần Văn Bình (từ 19/05/2010). Hãy cho thôi giữ chức "
+        "trước khi giao cho người khác." in text_of(taken)
+    )
+    bob_office = Position.objects.current().get(person=personas.bob)
+    end = dave.post(reverse("position_end", args=[bob_office.pk]), {"ended_on": "30/06/2025"})
+    assert end.status_code == 302
+    assert end["Location"] == reverse("org_detail", args=["T-B"])
+    response = dave.post(new_url, post)
+    assert response.status_code == 302
+    office = Position.objects.get(person=hoa)
+    assert (office.org, office.title) == (personas.cell_b, "secretary")
+    assert office.started_on == datetime.date(2025, 7, 1)
+    assert client_for(personas, "hoa").get(members_url).status_code == 200
+    assert client_for(personas, "bob").get(members_url).status_code == 403
+    page = text_of(dave.get(reverse("org_detail", args=["T-B"])))
+    assert "Đã giao chức Bí thư của Chi bộ xóm Bãi cho Đinh Thị Hoa." in page
+    assert "Đinh Thị Hoa" in page
+
+
+def test_position_form_lists_the_cells_members_and_a_committees_subtree(personas):
+    dave = client_for(personas, "dave")
+    cell = dave.get(reverse("position_create", args=["T-A"])).context["form"]
+    options = [label for value, label in cell.fields["person"].widget.choices if value]
+    assert options == ["Nguyễn Thị An", "Lê Văn Cường"]
+    assert [value for value, _label in cell.fields["title"].choices] == [
+        "secretary", "deputy_secretary", "committee_member",
+    ]  # fmt: skip
+    commune = dave.get(reverse("position_create", args=["T-C"])).context["form"]
+    options = [label for value, label in commune.fields["person"].widget.choices if value]
+    assert "Lê Văn Cường — Chi bộ xóm Đồng" in options
+    assert "Trần Văn Bình — Chi bộ xóm Bãi" in options
+    assert "standing_member" in [value for value, _label in commune.fields["title"].choices]
+    alice = client_for(personas, "alice")
+    grant_create(user=personas.user("alice"), org=personas.women_a, role=Role.OFFICER)
+    women = alice.get(reverse("position_create", args=["T-WA"])).context["form"]
+    assert [value for value, _label in women.fields["title"].choices] == [
+        "branch_head", "branch_deputy",
+    ]  # fmt: skip
+
+
+def test_position_form_search_narrows_the_list_and_writes_nothing(personas):
+    add_members(personas.cell_a, ["Nguyễn Văn Đức", "Trần Thị Đào"])
+    before = position_counts()
+    response = client_for(personas, "alice").post(
+        reverse("position_create", args=["T-A"]),
+        {"q": "nguyen van duc", "find": "1", "title": "committee_member"},
+    )
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert [label for value, label in form.fields["person"].widget.choices if value] == [
+        "Nguyễn Văn Đức"
+    ]
+    assert "Chưa lưu được" not in text_of(response)
+    assert position_counts() == before
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"person": "BOB"}, "person", "Người được chọn không sinh hoạt trong Chi bộ xóm Đồng"),
+        ({"person": ""}, "person", "Cần chọn người giữ chức."),
+        ({"title": "branch_head"}, "title", "Chức vụ “branch_head” không dùng cho tổ chức này"),
+        ({"started_on": "2025-13-01"}, "started_on", "Từ ngày “2025-13-01” không đúng dạng"),
+        ({"started_on": "01/01/2999"}, "started_on", "Ngày bắt đầu 01/01/2999 ở tương lai."),
+        ({"person": "ALICE", "title": "secretary"}, "person",
+         "Nguyễn Thị An đang giữ chức Bí thư tại Chi bộ xóm Đồng."),
+    ],
+)  # fmt: skip
+def test_position_bad_input_names_the_field_and_writes_nothing(personas, changes, field, message):
+    ids = {"BOB": str(personas.bob.pk), "ALICE": str(personas.alice.pk)}
+    data = {"person": str(personas.charlie.pk), "title": "committee_member",
+            "started_on": "01/07/2025"}  # fmt: skip
+    data.update({key: ids.get(value, value) for key, value in changes.items()})
+    before = position_counts()
+    response = client_for(personas, "alice").post(reverse("position_create", args=["T-A"]), data)
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert any(message in error for error in errors.get(field, [])), errors
+    assert position_counts() == before
+
+
+def test_position_pages_need_an_officer_inside_the_scope(personas):
+    from chibo.people.models import Position
+
+    new_url = reverse("position_create", args=["T-A"])
+    assert client_for(personas, "charlie").get(new_url).status_code == 403
+    assert client_for(personas, "erin").get(new_url).status_code == 403
+    assert client_for(personas, "bob").get(new_url).status_code == 404
+    alice_office = Position.objects.current().get(person=personas.alice)
+    end_url = reverse("position_end", args=[alice_office.pk])
+    assert client_for(personas, "alice").get(end_url).status_code == 200
+    assert client_for(personas, "dave").get(end_url).status_code == 200
+    # Positions are fetched among those the user may change: anyone else is told nothing.
+    for username in ("bob", "charlie", "erin", "frank"):
+        assert client_for(personas, username).get(end_url).status_code == 404, username
+    before = position_counts()
+    assert client_for(personas, "erin").post(end_url, {"ended_on": "01/07/2025"}).status_code == 404
+    assert client_for(personas, "bob").post(end_url, {"ended_on": "01/07/2025"}).status_code == 404
+    data = {"person": str(personas.charlie.pk), "title": "committee_member",
+            "started_on": "01/07/2025"}  # fmt: skip
+    assert client_for(personas, "bob").post(new_url, data).status_code == 404
+    assert position_counts() == before
+    assert client_for(personas, "alice").get(
+        reverse("position_end", args=[999999])
+    ).status_code == (404)
+
+
+def test_position_end_bad_dates_write_nothing(personas):
+    from chibo.people.models import Position
+
+    office = Position.objects.current().get(person=personas.alice)
+    client = client_for(personas, "alice")
+    url = reverse("position_end", args=[office.pk])
+    before = position_counts()
+    early = client.post(url, {"ended_on": "01/01/2000"})
+    assert "Ngày thôi giữ chức trước ngày bắt đầu." in text_of(early)
+    garbled = client.post(url, {"ended_on": "hôm qua"})
+    assert "Thôi giữ chức từ ngày “hôm qua” không đúng dạng ngày/tháng/năm" in text_of(garbled)
+    empty = client.post(url, {"ended_on": ""})
+    assert "Cần nhập ngày thôi giữ chức." in text_of(empty)
+    assert position_counts() == before
+    assert Position.objects.get(pk=office.pk).ended_on is None
+
+
+def test_ended_position_page_says_so(personas):
+    from chibo.people.models import Position
+    from chibo.people.services import position_end
+
+    office = Position.objects.current().get(person=personas.alice)
+    position_end(position=office, on=datetime.date(2025, 6, 30))
+    page = text_of(client_for(personas, "dave").get(reverse("position_end", args=[office.pk])))
+    assert "Chức vụ này đã kết thúc ngày 30/06/2025." in page
+    assert 'name="ended_on"' not in page
+
+
+def test_org_page_position_links_for_officers_only(personas):
+    from chibo.people.models import Position
+
+    office = Position.objects.current().get(person=personas.alice)
+    links = [reverse("position_create", args=["T-A"]), reverse("position_end", args=[office.pk])]
+    officer = text_of(client_for(personas, "alice").get(reverse("org_detail", args=["T-A"])))
+    assert all(link in officer for link in links)
+    for username in ("charlie", "erin"):
+        page = text_of(client_for(personas, username).get(reverse("org_detail", args=["T-A"])))
+        assert not any(link in page for link in links), username
+    assert reverse("person_account", args=[personas.alice.pk]) not in officer
+
+
+# --- logins -------------------------------------------------------------------------------
+
+
+def login_counts() -> tuple[int, int]:
+    return User.objects.count(), AuditEntry.objects.count()
+
+
+def account_post(**changes: str) -> dict[str, str]:
+    data = {"username": "dinhthihoa", "password1": "Xom-Dong-2025", "password2": "Xom-Dong-2025"}
+    data.update(changes)
+    return data
+
+
+@pytest.fixture
+def commune_admin(personas):
+    grant_create(user=personas.user("dave"), org=personas.commune, role=Role.ADMIN)
+    return client_for(personas, "dave")
+
+
+def test_admin_creates_a_login_for_a_member(personas, commune_admin):
+    (hoa,) = add_members(personas.cell_a, ["Đinh Thị Hoa"])
+    url = reverse("person_account", args=[hoa.pk])
+    profile = text_of(commune_admin.get(reverse("person_detail", args=[hoa.pk])))
+    assert url in profile and "Tạo tài khoản" in profile
+    page = commune_admin.get(url)
+    assert page.status_code == 200
+    assert page.context["form"].initial["username"] == "dinhthihoa"
+    response = commune_admin.post(url, account_post(username="  DinhThiHoa "))
+    assert response.status_code == 302
+    hoa.refresh_from_db()
+    assert hoa.user is not None
+    assert hoa.user.username == "dinhthihoa"
+    assert hoa.user.is_active and hoa.user.check_password("Xom-Dong-2025")
+    entry = AuditEntry.objects.get(subject_type="core.user", subject_id=hoa.user.pk)
+    assert entry.person_id == hoa.pk and entry.org_id == personas.cell_a.pk
+    assert entry.after == {"username": "dinhthihoa", "is_active": True}
+    assert "Xom-Dong-2025" not in str(entry.before) + str(entry.after) + entry.summary
+    page = text_of(commune_admin.get(url))
+    assert "Đã tạo tài khoản “dinhthihoa” cho Đinh Thị Hoa." in page
+    assert "Khóa tài khoản" in page
+    # The new login sees its own unit at once.
+    assert client_for(personas, "dinhthihoa").get(
+        reverse("org_detail", args=["T-A"])
+    ).status_code == (200)
+
+
+def test_username_suggestion_skips_taken_names(personas, commune_admin):
+    (first,) = add_members(personas.cell_a, ["Lê Văn Cường"])
+    User.objects.create_user("levancuong", password="x-unused-x")
+    form = commune_admin.get(reverse("person_account", args=[first.pk])).context["form"]
+    assert form.initial["username"] == "levancuong2"
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"password2": "Xom-Dong-2024"}, "password2", "Hai lần nhập mật khẩu không khớp nhau."),
+        ({"password1": "ab1", "password2": "ab1"}, "password1",
+         "Mật khẩu quá ngắn: cần ít nhất 8 ký tự."),
+        ({"password1": "password123", "password2": "password123"}, "password1",
+         "Mật khẩu này quá phổ biến"),
+        ({"password1": "dinhthihoa1", "password2": "dinhthihoa1"}, "password1",
+         "Mật khẩu quá giống tên đăng nhập hoặc họ tên"),
+        ({"username": "ALICE"}, "username", "Tên đăng nhập “alice” đã có người dùng"),
+        ({"username": "Đinh Hoa"}, "username", "Tên đăng nhập “đinh hoa” không hợp lệ"),
+        ({"username": ""}, "username", "Cần nhập tên đăng nhập."),
+        ({"password1": ""}, "password1", "Cần nhập mật khẩu ban đầu."),
+    ],
+)  # fmt: skip
+def test_login_bad_input_names_the_field_and_writes_nothing(
+    personas, commune_admin, changes, field, message
+):
+    (hoa,) = add_members(personas.cell_a, ["Đinh Thị Hoa"])
+    before = login_counts()
+    response = commune_admin.post(reverse("person_account", args=[hoa.pk]), account_post(**changes))
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert any(message in error for error in errors.get(field, [])), errors
+    assert "Chưa lưu được" in text_of(response)
+    assert login_counts() == before
+    hoa.refresh_from_db()
+    assert hoa.user_id is None
+
+
+def test_admin_locks_and_unlocks_a_login(personas, commune_admin):
+    url = reverse("person_account", args=[personas.charlie.pk])
+    charlie = client_for(personas, "charlie")
+    assert charlie.get(reverse("home")).status_code == 200
+    response = commune_admin.post(url, {"action": "lock"})
+    assert response.status_code == 302
+    assert not User.objects.get(username="charlie").is_active
+    # An open session of a locked login is let go at its next request.
+    assert charlie.get(reverse("home")).status_code == 302
+    page = text_of(commune_admin.get(url))
+    assert "Đã khóa tài khoản “charlie”" in page and "Mở khóa tài khoản" in page
+    commune_admin.post(url, {"action": "unlock"})
+    assert User.objects.get(username="charlie").is_active
+    entries = AuditEntry.objects.filter(subject_type="core.user", person_id=personas.charlie.pk)
+    assert [(e.before["is_active"], e.after["is_active"]) for e in entries] == [
+        (False, True), (True, False),
+    ]  # fmt: skip
+    history = text_of(commune_admin.get(reverse("person_detail", args=[personas.charlie.pk])))
+    assert "Khóa tài khoản “charlie”" in history
+
+
+def test_admin_cannot_lock_own_login(personas, commune_admin):
+    url = reverse("person_account", args=[personas.dave.pk])
+    page = text_of(commune_admin.get(url))
+    assert "không tự khóa được" in page
+    before = login_counts()
+    response = commune_admin.post(url, {"action": "lock"}, follow=True)
+    assert "Không thể tự khóa tài khoản của chính mình." in text_of(response)
+    assert User.objects.get(username="dave").is_active
+    assert login_counts() == before
+
+
+def test_login_pages_need_an_admin_of_the_persons_unit(personas):
+    url = reverse("person_account", args=[personas.charlie.pk])
+    for username in ("alice", "dave", "erin", "charlie"):
+        assert client_for(personas, username).get(url).status_code == 403, username
+    assert client_for(personas, "bob").get(url).status_code == 404
+    assert client_for(personas, "frank").get(url).status_code == 404
+    before = login_counts()
+    assert client_for(personas, "bob").post(url, {"action": "lock"}).status_code == 404
+    assert client_for(personas, "alice").post(url, {"action": "lock"}).status_code == 403
+    assert User.objects.get(username="charlie").is_active
+    assert login_counts() == before
+    profile = text_of(
+        client_for(personas, "alice").get(reverse("person_detail", args=[personas.charlie.pk]))
+    )
+    assert url not in profile
