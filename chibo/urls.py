@@ -6,5 +6,6 @@ urlpatterns = [
     path("", include("chibo.people.urls")),
     path("", include("chibo.people.export_urls")),
     path("", include("chibo.fees.urls")),
+    path("", include("chibo.imports.urls")),
     path("api/v1/", include("chibo.api_urls")),
 ]

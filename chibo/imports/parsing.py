@@ -230,7 +230,7 @@ def build_table(
         if _is_total(cells):
             skipped.append((number, _("dòng tổng cộng")))
             continue
-        if _is_numbering(cells):
+        if number <= header_at + 2 and _is_numbering(cells):
             skipped.append((number, _("dòng đánh số cột")))
             continue
         mapped = [i for i in filled if i < width and chosen_mapping[i] not in ("", "stt")]

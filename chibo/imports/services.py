@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,6 +39,7 @@ from chibo.imports.parsing import (
     read_raw,
 )
 from chibo.imports.validation import NEW, Plan, PlannedRow, Problem, check_table
+from chibo.imports.writing import Inserter, json_safe, tune_sqlite
 from chibo.orgs.models import Org
 from chibo.people.models import Membership, MembershipStatus, Person
 from chibo.people.services import PERSON_FIELDS
@@ -410,17 +411,33 @@ class WriteResult:
     unchanged: int = 0
 
 
-_NAME_KEYS = ("family_name", "middle_name", "given_name", "full_name", "sort_key", "search_text")
 _STORED_FIELDS = (*PERSON_FIELDS, "full_name", "sort_key", "search_text")
 
 
-def _summary_facts(row: PlannedRow) -> str:
-    facts = [str(MembershipStatus(row.status).label)]
-    if row.joined_on:
-        facts.append(_("vào %(date)s") % {"date": row.joined_on.strftime("%d/%m/%Y")})
-    if row.card_number:
-        facts.append(_("thẻ %(card)s") % {"card": row.card_number})
-    return ", ".join(facts)
+class _Words:
+    """The sentences of the audit summaries, translated once per import, not per row."""
+
+    def __init__(self, source: str) -> None:
+        self.created = _("Nhập từ tệp “%(file)s”: %(name)s vào %(org)s (%(facts)s)")
+        self.updated = _("Cập nhật từ tệp “%(file)s”: %(name)s, %(org)s (%(facts)s)")
+        self.joined = _("vào %(date)s")
+        self.card = _("thẻ %(card)s")
+        self.status = {str(s.value): str(s.label) for s in MembershipStatus}
+        self.source = source
+
+    def summary(self, template: str, row: PlannedRow, name: str) -> str:
+        facts = [self.status.get(row.status, row.status)]
+        if row.joined_on:
+            facts.append(self.joined % {"date": row.joined_on.strftime("%d/%m/%Y")})
+        if row.card_number:
+            facts.append(self.card % {"card": row.card_number})
+        text = template % {
+            "file": self.source,
+            "name": name,
+            "org": row.unit.name,
+            "facts": ", ".join(facts),
+        }
+        return text[:300]
 
 
 def write_plan(
@@ -431,7 +448,8 @@ def write_plan(
     job: ImportJob | None = None,
     progress: Progress = _quiet,
 ) -> WriteResult:
-    """Write a checked plan: everything in one transaction, in batches."""
+    """Write a checked plan: everything in one transaction, new rows with batched plain
+    INSERTs, changed rows with batched updates, one audit entry per person."""
     if not plan.ok:
         raise ValidationError(_("Tệp còn lỗi, không ghi được."))
     now = timezone.now()
@@ -442,127 +460,98 @@ def write_plan(
     family = plan.org.family
     actor_id = actor.pk if actor is not None else None
     person_label = Person._meta.label_lower
+    words = _Words(source)
+    tune_sqlite(connection)
     with transaction.atomic():
+        people = Inserter(Person, batch=BATCH)
+        memberships = Inserter(Membership, batch=BATCH)
+        audit = Inserter(AuditEntry, batch=BATCH)
         existing = _in_bulk(Person, [r.person_id for r in rows if r.person_id])
-        memberships = _in_bulk(Membership, [r.membership_id for r in rows if r.membership_id])
-        new_people: list[tuple[PlannedRow, Person]] = []
-        changed_people: list[tuple[PlannedRow, Person, dict[str, Any]]] = []
+        current = _in_bulk(Membership, [r.membership_id for r in rows if r.membership_id])
+        changed_people: list[Person] = []
         changed_fields: set[str] = set()
-        for row in rows:
-            if row.person_id is None:
-                person = Person(**row.values, created_at=now, updated_at=now)
-                new_people.append((row, person))
-                continue
-            person = existing[row.person_id]
-            before = snapshot(person, PERSON_FIELDS)
-            for key in _STORED_FIELDS:
-                value = row.values.get(key)
-                if getattr(person, key) != value:
-                    setattr(person, key, value)
-                    changed_fields.add(key)
-            after = snapshot(person, PERSON_FIELDS)
-            changed_people.append((row, person, before if after != before else {}))
-        done = 0
-        for batch in iter_chunks(new_people, BATCH):
-            Person.objects.bulk_create([person for _row, person in batch])
-            done += len(batch)
-            progress("write", done, total)
-        if changed_fields:
-            to_save = [person for _row, person, before in changed_people if before]
-            for person in to_save:
-                person.updated_at = now
-            for batch in iter_chunks(to_save, BATCH):
-                Person.objects.bulk_update(batch, [*sorted(changed_fields), "updated_at"])
-        done += len(changed_people)
-        progress("write", done, total)
-
-        new_memberships: list[Membership] = []
         changed_memberships: list[Membership] = []
-        membership_changes: dict[int, bool] = {}
-        all_people = [(row, person) for row, person in new_people] + [
-            (row, person) for row, person, _before in changed_people
-        ]
-        for row, person in all_people:
-            membership = memberships.get(row.membership_id or 0)
-            if membership is None:
-                new_memberships.append(
-                    Membership(
-                        person_id=person.pk,
-                        org_id=row.unit.pk,
-                        family=family,
-                        status=row.status,
-                        joined_on=row.joined_on,
-                        official_on=row.official_on,
-                        card_number=row.card_number,
-                        started_on=today,
-                    )
+        for done, row in enumerate(rows, start=1):
+            if row.person_id is None:
+                person_id = people.add({**row.values, "created_at": now, "updated_at": now})
+                name = str(row.values["full_name"])
+                audit.add(
+                    {
+                        "at": now,
+                        "actor_id": actor_id,
+                        "action": AuditEntry.Action.CREATE,
+                        "subject_type": person_label,
+                        "subject_id": person_id,
+                        "org_id": row.unit.pk,
+                        "person_id": person_id,
+                        "summary": words.summary(words.created, row, name),
+                        "before": {},
+                        "after": json_safe(row.values, PERSON_FIELDS),
+                    }
                 )
-                continue
-            changed = _merge_membership(membership, row, today)
-            membership_changes[person.pk] = changed
-            if changed:
-                changed_memberships.append(membership)
-        for batch in iter_chunks(new_memberships, BATCH):
-            Membership.objects.bulk_create(batch)
+                result.created += 1
+            else:
+                person = existing[row.person_id]
+                person_id = person.pk
+                before = snapshot(person, PERSON_FIELDS)
+                for key in _STORED_FIELDS:
+                    value = row.values.get(key)
+                    if getattr(person, key) != value:
+                        setattr(person, key, value)
+                        changed_fields.add(key)
+                after = snapshot(person, PERSON_FIELDS)
+                if after != before:
+                    person.updated_at = now
+                    changed_people.append(person)
+                membership = current.get(row.membership_id or 0)
+                membership_changed = membership is not None and _merge_membership(
+                    membership, row, today
+                )
+                if membership is not None and membership_changed:
+                    changed_memberships.append(membership)
+                if after == before and not membership_changed and membership is not None:
+                    result.unchanged += 1
+                else:
+                    result.updated += 1
+                    audit.add(
+                        {
+                            "at": now,
+                            "actor_id": actor_id,
+                            "action": AuditEntry.Action.UPDATE,
+                            "subject_type": person_label,
+                            "subject_id": person_id,
+                            "org_id": row.unit.pk,
+                            "person_id": person_id,
+                            "summary": words.summary(words.updated, row, person.full_name),
+                            "before": before if after != before else {},
+                            "after": after if after != before else {},
+                        }
+                    )
+                if membership is not None:
+                    continue
+            memberships.add(
+                {
+                    "person_id": person_id,
+                    "org_id": row.unit.pk,
+                    "family": family,
+                    "status": row.status,
+                    "joined_on": row.joined_on,
+                    "official_on": row.official_on,
+                    "card_number": row.card_number,
+                    "started_on": today,
+                }
+            )
+            if done % BATCH == 0:
+                progress("write", done, total)
+        for inserter in (people, memberships, audit):
+            inserter.finish()
+        for batch in iter_chunks(changed_people, BATCH):
+            Person.objects.bulk_update(batch, [*sorted(changed_fields), "updated_at"])
         for batch in iter_chunks(changed_memberships, BATCH):
             Membership.objects.bulk_update(
                 batch,
                 ["status", "joined_on", "official_on", "card_number", "status_changed_on"],
             )
-
-        entries: list[AuditEntry] = []
-        for row, person in new_people:
-            entries.append(
-                AuditEntry(
-                    at=now,
-                    actor_id=actor_id,
-                    action=AuditEntry.Action.CREATE,
-                    subject_type=person_label,
-                    subject_id=person.pk,
-                    org_id=row.unit.pk,
-                    person_id=person.pk,
-                    summary=(
-                        _("Nhập từ tệp “%(file)s”: %(name)s vào %(org)s (%(facts)s)")
-                        % {
-                            "file": source,
-                            "name": person.full_name,
-                            "org": row.unit.name,
-                            "facts": _summary_facts(row),
-                        }
-                    )[:300],
-                    after=snapshot(person, PERSON_FIELDS),
-                )
-            )
-        result.created = len(new_people)
-        for row, person, before in changed_people:
-            if not before and not membership_changes.get(person.pk) and row.membership_id:
-                result.unchanged += 1
-                continue
-            result.updated += 1
-            entries.append(
-                AuditEntry(
-                    at=now,
-                    actor_id=actor_id,
-                    action=AuditEntry.Action.UPDATE,
-                    subject_type=person_label,
-                    subject_id=person.pk,
-                    org_id=row.unit.pk,
-                    person_id=person.pk,
-                    summary=(
-                        _("Cập nhật từ tệp “%(file)s”: %(name)s, %(org)s (%(facts)s)")
-                        % {
-                            "file": source,
-                            "name": person.full_name,
-                            "org": row.unit.name,
-                            "facts": _summary_facts(row),
-                        }
-                    )[:300],
-                    before=before,
-                    after=snapshot(person, PERSON_FIELDS) if before else {},
-                )
-            )
-        for batch in iter_chunks(entries, BATCH):
-            AuditEntry.objects.bulk_create(batch)
         audit_record(
             actor=actor,
             action=AuditEntry.Action.CREATE,

@@ -137,6 +137,10 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
 
 
 def _text(cell: Cell) -> str:
+    # Text cells come out of parsing already stripped and in NFC; the people services
+    # collapse inner spaces of what they store.
+    if isinstance(cell, str):
+        return cell
     if cell is None:
         return ""
     if isinstance(cell, float) and cell.is_integer():
@@ -250,7 +254,7 @@ class _Checker:
 
     def cell(self, row: Row, key: str) -> Cell:
         index = self.column_of.get(key)
-        return row.cells[index] if index is not None and index < len(row.cells) else None
+        return None if index is None else row.cells[index]
 
     # -- mapping ---------------------------------------------------------------------------
 
