@@ -60,4 +60,6 @@ class MappingForm(forms.Form):
         return [self[f"col_{index}"] for index in range(len(self.headers))]
 
     def mapping(self) -> list[str]:
-        return [self.cleaned_data.get(f"col_{index}") or IGNORE for index in range(len(self.headers))]
+        return [
+            self.cleaned_data.get(f"col_{index}") or IGNORE for index in range(len(self.headers))
+        ]

@@ -294,7 +294,7 @@ EXCEL_EPOCH = datetime.date(1899, 12, 30)
 _DMY = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2}|\d{4})$")
 _YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
 _YEAR = re.compile(r"^(\d{4})(?:\.0)?$")
-_SERIAL = re.compile(r"^\d{4,5}(?:\.0+)?$")
+_SERIAL = re.compile(r"^\d{5}(?:\.0+)?$")
 
 
 class DateProblem(ValueError):
@@ -316,8 +316,9 @@ def parse_date(
         raise DateProblem(_("không phải ngày"))
     if isinstance(value, int | float):
         number = float(value)
-        if allow_year and number.is_integer() and 1900 <= number <= today.year:
-            return datetime.date(int(number), 1, 1), True
+        if number.is_integer() and 1900 <= number <= 2100:
+            # Four digits are a year (serials that small fall before 1928).
+            return _year(str(int(number)), allow_year=allow_year, today=today), True
         return _serial(number), False
     text = str(value).strip()
     match = _DMY.match(text)
@@ -331,19 +332,25 @@ def parse_date(
         year, month, day = (int(part) for part in match.groups())
         return _make(year, month, day, text), False
     match = _YEAR.match(text)
-    if match and allow_year:
-        year = int(match.group(1))
-        if year < 1900 or year > today.year:
-            raise DateProblem(_("năm “%(value)s” không hợp lệ") % {"value": text})
-        return datetime.date(year, 1, 1), True
+    if match:
+        return _year(match.group(1), allow_year=allow_year, today=today), True
     if _SERIAL.match(text):
         return _serial(float(text)), False
-    if match:
-        raise DateProblem(_("“%(value)s” chỉ có năm, cần đủ ngày/tháng/năm") % {"value": text})
     raise DateProblem(
         _("“%(value)s” không phải ngày hợp lệ (ghi dạng ngày/tháng/năm, ví dụ 25/03/1980)")
         % {"value": text}
     )
+
+
+def _year(text: str, *, allow_year: bool, today: datetime.date) -> datetime.date:
+    """A bare year: 1 January of it for a birth (the year is what the CCCD and the age
+    rules look at), an error where a full date is needed."""
+    if not allow_year:
+        raise DateProblem(_("“%(value)s” chỉ có năm, cần đủ ngày/tháng/năm") % {"value": text})
+    year = int(text)
+    if year < 1900 or year > today.year:
+        raise DateProblem(_("năm “%(value)s” không hợp lệ") % {"value": text})
+    return datetime.date(year, 1, 1)
 
 
 def _make(year: int, month: int, day: int, text: str) -> datetime.date:

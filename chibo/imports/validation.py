@@ -478,7 +478,8 @@ class _Checker:
     def merge_existing(self, planned: list[PlannedRow]) -> None:
         """A matched person keeps what the row leaves empty; the merged record is checked
         by the same rules as a new one."""
-        matched = [row for row in planned if row.person_id is not None]
+        failed = {problem.row for problem in self.problems}
+        matched = [r for r in planned if r.person_id is not None and r.number not in failed]
         people = _in_bulk(Person, [row.person_id for row in matched])
         memberships = _in_bulk(Membership, [row.membership_id for row in matched])
         for row in matched:

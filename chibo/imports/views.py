@@ -58,7 +58,9 @@ def import_upload(request: HttpRequest, code: str) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            job = import_job_create(org=org, upload=form.cleaned_data["file"], actor=_actor(request))
+            job = import_job_create(
+                org=org, upload=form.cleaned_data["file"], actor=_actor(request)
+            )
         except ValidationError as error:
             for message in error.message_dict.get("file", error.messages):
                 form.add_error("file", message)
@@ -197,4 +199,3 @@ def _after_confirm(request: HttpRequest, job: ImportJob) -> HttpResponse:
         # inline; the page reloads until the job is over.
         response["Refresh"] = str(REFRESH_SECONDS)
     return response
-
