@@ -113,7 +113,7 @@ class PlaceFieldsMixin(forms.Form):
         label=_("Thôn, xóm, tổ dân phố"),
         max_length=120,
         required=False,
-        help_text=_("Ví dụ: Xóm Đồng Tiến. Bỏ trống nếu tổ chức phụ trách cả xã, phường."),
+        help_text=_("Ví dụ: Xóm Na Mao. Bỏ trống nếu tổ chức phụ trách cả xã, phường."),
     )
 
     def setup_place(self) -> None:
@@ -155,7 +155,7 @@ class _NameFields(forms.Form):
     name = forms.CharField(
         label=_("Tên tổ chức"),
         max_length=200,
-        help_text=_("Tên đầy đủ, ví dụ: Chi bộ xóm Đồng Tiến."),
+        help_text=_("Tên đầy đủ, ví dụ: Chi bộ xóm Na Mao."),
         error_messages={"required": _("Cần nhập tên tổ chức.")},
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
@@ -163,7 +163,7 @@ class _NameFields(forms.Form):
         label=_("Tên ngắn"),
         max_length=80,
         required=False,
-        help_text=_("Tên gọi thường ngày, nếu có, ví dụ: Đảng ủy xã Đại Từ."),
+        help_text=_("Tên gọi thường ngày, nếu có, ví dụ: Đảng ủy xã Phú Xuyên."),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
 

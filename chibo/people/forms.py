@@ -361,6 +361,14 @@ class OrgSplitForm(forms.Form):
                 )
         return cleaned
 
+    def parts_readable(self) -> bool:
+        """Whether the rows and the members' choices came through, so that the new orgs
+        can be checked even while another field (the date, the confirmation) is wrong."""
+        names = [f"code-{i}" for i in range(self.row_count)]
+        names += [f"name-{i}" for i in range(self.row_count)]
+        names += [self.member_field(m.person_id) for m in self.members]
+        return not any(name in self.errors for name in names)
+
     def parts(self) -> list[tuple[int, SplitPart]]:
         """(row index, part) for each filled row, in order."""
         chosen: dict[int, set[int]] = {}

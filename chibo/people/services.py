@@ -612,19 +612,16 @@ def member_add(
 # --- restructuring from a page ------------------------------------------------------------
 
 
-@transaction.atomic
-def org_split_apply(
+def org_split_check(
     *,
     source: Org,
     parts: Sequence[SplitPart],
     on: datetime.date,
     close_source: bool,
-    actor: User | None = None,
-) -> RestructureResult:
-    """org_split_members for a form: every problem of every new org and every member is
-    reported in one round, keyed by the row (`parts.0.code`, `parts.1.name`) or by the
-    person (`person.<id>`); anything else under `parts`, `on` or `source`. Nothing is
-    written on error."""
+) -> None:
+    """Every problem a split would meet, for every new org and every member at once, keyed
+    by the row (`parts.0.code`, `parts.1.name`) or by the person (`person.<id>`); anything
+    else under `parts`, `on` or `source`. Writes nothing."""
     errors: dict[str, list[str]] = {}
 
     def add(key: str, message: str) -> None:
@@ -642,8 +639,9 @@ def org_split_apply(
         add("parts", _("Cần nhập ít nhất một tổ chức mới (mã và tên)."))
     codes: dict[str, int] = {}
     for index, part in enumerate(parts):
+        code = nfc(part.code).upper()
         try:
-            code = org_fields_check(
+            org_fields_check(
                 code=part.code,
                 name=part.name,
                 family=source.family,
@@ -656,7 +654,8 @@ def org_split_apply(
                 key = f"parts.{index}.{field}" if field in ("code", "name") else "parts"
                 for message in messages:
                     add(key, message)
-            continue
+            if "code" in error.message_dict:
+                continue
         if code in codes:
             add(
                 f"parts.{index}.code",
@@ -699,6 +698,20 @@ def org_split_apply(
             add(f"person.{person_id}", _("Cần chọn tổ chức mới cho người này."))
     if errors:
         raise ValidationError(errors)
+
+
+@transaction.atomic
+def org_split_apply(
+    *,
+    source: Org,
+    parts: Sequence[SplitPart],
+    on: datetime.date,
+    close_source: bool,
+    actor: User | None = None,
+) -> RestructureResult:
+    """org_split_members for a form: org_split_check's errors, all in one round, or the
+    split; nothing is written on error."""
+    org_split_check(source=source, parts=parts, on=on, close_source=close_source)
     return org_split_members(
         source=source, parts=parts, on=on, close_source=close_source, actor=actor
     )

@@ -20,10 +20,11 @@ from django.views.decorators.http import require_http_methods
 
 from chibo.core.roles import Role
 from chibo.core.scoping import forget_scope, require_role
+from chibo.orgs.models import Org
 from chibo.orgs.selectors import org_ancestors_visible, org_can_split, org_get_for
 from chibo.people.forms import SPLIT_ROWS_MAX, OrgSplitForm
 from chibo.people.selectors import org_current_members
-from chibo.people.services import org_split_apply
+from chibo.people.services import org_split_apply, org_split_check
 from chibo.people.views_common import actor_of, errors_on_fields, posted_int
 
 ADD_ROW = "add_row"
@@ -43,6 +44,41 @@ def _error_fields(error: ValidationError, rows: list[int]) -> dict[str, str]:
         elif person:
             mapping[key] = OrgSplitForm.member_field(int(person.group(1)))
     return mapping
+
+
+def _split(request: HttpRequest, org: Org, form: OrgSplitForm) -> HttpResponse | None:
+    """Carry the split out, or put every problem on its row: the form's own and, as soon
+    as the rows can be read, the service's, so that one round shows them all."""
+    valid = form.is_valid()
+    if not valid and not form.parts_readable():
+        return None
+    indexed = form.parts()
+    rows = [row for row, _part in indexed]
+    parts = [part for _row, part in indexed]
+    on = form.cleaned_data.get("on") or timezone.localdate()
+    close = bool(form.cleaned_data.get("close_source"))
+    try:
+        if not valid:
+            org_split_check(source=org, parts=parts, on=on, close_source=close)
+            return None
+        result = org_split_apply(
+            source=org, parts=parts, on=on, close_source=close, actor=actor_of(request)
+        )
+    except ValidationError as error:
+        if "on" in form.errors and hasattr(error, "error_dict"):
+            # The date typed could not be read: what was checked against today says nothing.
+            error = ValidationError(
+                {key: value for key, value in error.message_dict.items() if key != "on"}
+            )
+        errors_on_fields(form, error, _error_fields(error, rows))
+        return None
+    forget_scope(request.user)
+    messages.success(
+        request,
+        _("Đã chia tách %(source)s thành %(parts)s.")
+        % {"source": org.name, "parts": ", ".join(new.name for new in result.created)},
+    )
+    return redirect("org_detail", code=result.created[0].code)
 
 
 @login_required
@@ -65,26 +101,10 @@ def org_split_view(request: HttpRequest, code: str) -> HttpResponse:
     else:
         initial = {"rows": rows, "on": timezone.localdate()}
         form = OrgSplitForm(initial=initial, source=org, members=members, rows=rows)
-    if request.method == "POST" and not adding and org.is_active and form.is_valid():
-        indexed = form.parts()
-        try:
-            result = org_split_apply(
-                source=org,
-                parts=[part for _row, part in indexed],
-                on=form.cleaned_data["on"],
-                close_source=form.cleaned_data["close_source"],
-                actor=actor_of(request),
-            )
-        except ValidationError as error:
-            errors_on_fields(form, error, _error_fields(error, [row for row, _part in indexed]))
-        else:
-            forget_scope(user)
-            messages.success(
-                request,
-                _("Đã chia tách %(source)s thành %(parts)s.")
-                % {"source": org.name, "parts": ", ".join(new.name for new in result.created)},
-            )
-            return redirect("org_detail", code=result.created[0].code)
+    if request.method == "POST" and not adding and org.is_active:
+        done = _split(request, org, form)
+        if done is not None:
+            return done
     context = {
         "org": org,
         "form": form,

@@ -956,3 +956,18 @@ def test_login_pages_need_an_admin_of_the_persons_unit(personas):
         client_for(personas, "alice").get(reverse("person_detail", args=[personas.charlie.pk]))
     )
     assert url not in profile
+
+
+def test_split_shows_row_problems_and_form_problems_in_one_round(personas):
+    before = split_counts()
+    response = client_for(personas, "dave").post(
+        reverse("org_split", args=["T-A"]),
+        split_post(personas, **{"code-1": "T-A1", "name-1": "", "confirm": None, "on": "32/13"}),
+    )
+    errors = response.context["form"].errors
+    assert errors["confirm"] == ["Cần đánh dấu xác nhận trước khi thực hiện."]
+    assert errors["code-1"] == ["Mã “T-A1” trùng với tổ chức mới ở dòng 1."]
+    assert errors["name-1"] == ["Cần nhập tên tổ chức."]
+    assert "không đúng dạng ngày/tháng/năm" in errors["on"][0]
+    assert len(errors["on"]) == 1
+    assert split_counts() == before

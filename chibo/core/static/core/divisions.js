@@ -17,11 +17,15 @@
     var commune = document.getElementById(province.dataset.communeSelect);
     var button = document.getElementById(province.dataset.pickButton);
     var status = document.getElementById(province.dataset.status);
+    var help = document.getElementById(province.dataset.pickHelp);
     if (!commune || !window.fetch) {
       return;
     }
     if (button) {
       button.hidden = true;
+    }
+    if (help) {
+      help.hidden = true;
     }
     var asked = 0;
 
@@ -35,6 +39,9 @@
       // Fall back to the reload the page offers without scripts.
       if (button) {
         button.hidden = false;
+      }
+      if (help) {
+        help.hidden = false;
       }
       say(province.dataset.failed);
     }
