@@ -5,6 +5,7 @@ urlpatterns = [
     path("", include("chibo.orgs.urls")),
     path("", include("chibo.people.urls")),
     path("", include("chibo.people.export_urls")),
+    path("", include("chibo.people.urls_lifecycle")),
     path("", include("chibo.fees.urls")),
     path("", include("chibo.imports.urls")),
     path("api/v1/", include("chibo.api_urls")),

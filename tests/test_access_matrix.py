@@ -41,13 +41,23 @@ from chibo.core.api_auth import api_token_create
 from chibo.core.models import User
 from chibo.orgs.models import Family, Level, Org
 from chibo.orgs.services import org_create
-from chibo.people.models import Membership, MembershipStatus, Person, Position, Title
+from chibo.people.admissions import admission_open
+from chibo.people.models import (
+    Admission,
+    Membership,
+    MembershipStatus,
+    Person,
+    Position,
+    Title,
+    Transfer,
+)
 from chibo.people.services import (
     PersonData,
     membership_create,
     person_create,
     position_assign,
 )
+from chibo.people.transfers import TransferRequest, transfer_request
 
 PERSONAS = ("bithu1", "bithu2", "dangvien1", "chihoi1", "danguy", "tinhuy")
 
@@ -158,6 +168,7 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 OUTSIDER_ROOT = "NGOAI-TINH"
 OUTSIDER_CELL = "NGOAI-TINH-CB01"
 OUTSIDER_NAME = "Khổng Ngoại Tỉnh"
+OUTSIDER_CANDIDATE = "Khổng Thị Ứng Viên"
 
 
 # --- what each persona may see, from the data ----------------------------------------
@@ -202,6 +213,22 @@ def _current_memberships() -> list[tuple[int, str]]:
     )
 
 
+def _tracked_candidates() -> list[tuple[int, str]]:
+    """(person, cell) of everyone a cell tracks for admission: readers of the cell open
+    the candidate's record, though the candidate is on no party roll."""
+    return list(Admission.objects.values_list("person_id", "org__code"))
+
+
+def _incoming_transfers() -> list[tuple[int, str]]:
+    """(person, unit) of members being transferred into a unit, or staying there for a
+    while: the unit's readers see their names, not their records."""
+    return list(
+        Transfer.objects.filter(target__isnull=False)
+        .exclude(status__in=["cancelled", "returned"])
+        .values_list("person_id", "target__code")
+    )
+
+
 def sight_for(username: str) -> Sight:
     user = User.objects.get(username=username)
     person_id = Person.objects.filter(user=user).values_list("pk", flat=True).first()
@@ -209,11 +236,12 @@ def sight_for(username: str) -> Sight:
     read_paths = [path for code, path in orgs if code in READS[username]]
     assert len(read_paths) == len(READS[username]), f"READS of {username} names unknown orgs"
     readable = {code for code, path in orgs if any(path.startswith(r) for r in read_paths)}
-    memberships = _current_memberships()
+    memberships = _current_memberships() + _tracked_candidates()
     own_units = {code for pid, code in memberships if pid == person_id}
     openable = readable | own_units
     readable_people = {pid for pid, code in memberships if code in readable}
     mentionable = readable_people | {pid for pid, code in memberships if code in own_units}
+    mentionable |= {pid for pid, code in _incoming_transfers() if code in readable}
     if person_id is not None:
         readable_people.add(person_id)
         mentionable.add(person_id)
@@ -453,6 +481,16 @@ KWARGS: dict[str, Kwarg] = {
         inside=lambda s: s.inside_positions,
         outside=lambda s: s.outside_positions,
     ),
+    # Admissions are read by the readers of the cell tracking them; transfers by the
+    # readers of either end.
+    "admission_id": Kwarg(
+        inside=lambda s: _admissions(s, inside=True)[:2],
+        outside=lambda s: _admissions(s, inside=False),
+    ),
+    "transfer_id": Kwarg(
+        inside=lambda s: _transfers(s, inside=True)[:2],
+        outside=lambda s: _transfers(s, inside=False),
+    ),
     # A file format is no object: nothing lies outside. Every format is opened with the
     # org inside; the orgs outside are tried with the first.
     "fmt": Kwarg(
@@ -460,6 +498,20 @@ KWARGS: dict[str, Kwarg] = {
         outside=lambda s: [],
     ),
 }
+
+
+def _admissions(sight: Sight, *, inside: bool) -> list[int]:
+    rows = Admission.objects.order_by("pk").values_list("pk", "org__code")
+    return [pk for pk, code in rows if (code in sight.readable_orgs) == inside]
+
+
+def _transfers(sight: Sight, *, inside: bool) -> list[int]:
+    rows = Transfer.objects.order_by("pk").values_list("pk", "org__code", "target__code")
+    return [
+        pk
+        for pk, home, target in rows
+        if (home in sight.readable_orgs or target in sight.readable_orgs) == inside
+    ]
 
 
 def url_variants(route: PageRoute | ApiRoute, sight: Sight) -> Iterator[tuple[str, str, bool]]:
@@ -508,6 +560,24 @@ def outsider(demo: Any) -> Person:
         joined_on=datetime.date(2001, 1, 1),
     )
     position_assign(person=person, org=cell, title=Title.SECRETARY)
+    # A candidate and a transfer of its own, outside every persona's scope.
+    today = datetime.date.today()
+    admission_open(
+        org=cell,
+        data=PersonData(
+            full_name=OUTSIDER_CANDIDATE, gender="female", birth_date=datetime.date(1995, 6, 1)
+        ),
+        listed_on=today,
+    )
+    transfer_request(
+        membership=Membership.objects.get(person=person, ended_on__isnull=True),
+        request=TransferRequest(
+            kind="official",
+            cause_on=today,
+            reason="Chuyển công tác",
+            target_text="Chi bộ ở một tỉnh khác",
+        ),
+    )
     return person
 
 

@@ -44,6 +44,7 @@ from chibo.people.models import (
     Membership,
     MembershipStatus,
     PaperForm,
+    Person,
 )
 from chibo.people.party_rules import add_months, add_working_days, birthday_at, rules_on
 from chibo.people.services import (
@@ -157,6 +158,54 @@ def admission_open(
     raise_if(errors)
     assert listed_on is not None
     person = person_create(data=data, org_id=org.pk, actor=actor)
+    admission = Admission.objects.create(
+        person=person, org=org, listed_on=listed_on, note=nfc(note).strip()
+    )
+    _audit(
+        admission,
+        before=None,
+        action=AuditEntry.Action.CREATE,
+        actor=actor,
+        summary=_("%(name)s vào danh sách quần chúng ưu tú của %(org)s")
+        % {"name": person.full_name, "org": org.name},
+    )
+    return admission
+
+
+@transaction.atomic
+def admission_open_for(
+    *,
+    org: Org,
+    person: Person,
+    listed_on: datetime.date | None,
+    note: str = "",
+    actor: User | None = None,
+) -> Admission:
+    """Put someone already on record (a union or association member) on a cell's list."""
+    errors: dict[str, str] = {}
+    try:
+        require_party_org(org)
+    except ValidationError as error:
+        errors.update({k: v[0] for k, v in error.message_dict.items()})
+    check_day(
+        errors,
+        "listed_on",
+        listed_on,
+        label=_("ngày đưa vào danh sách"),
+        not_before=(person.birth_date, _("ngày sinh")),
+    )
+    if person.birth_date is None:
+        errors["birth_date"] = _("Cần có ngày sinh của %(name)s để xét tuổi vào Đảng.") % {
+            "name": person.full_name
+        }
+    if Membership.objects.current().filter(person=person, family=Family.PARTY).exists():
+        errors["person"] = _("%(name)s đã là đảng viên.") % {"name": person.full_name}
+    elif Admission.objects.open().filter(person=person).exists():
+        errors["person"] = _("%(name)s đang trong danh sách xem xét kết nạp.") % {
+            "name": person.full_name
+        }
+    raise_if(errors)
+    assert listed_on is not None
     admission = Admission.objects.create(
         person=person, org=org, listed_on=listed_on, note=nfc(note).strip()
     )

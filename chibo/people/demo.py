@@ -32,6 +32,7 @@ from chibo.orgs import divisions
 from chibo.orgs.models import Family, Level, Org
 from chibo.orgs.restructuring import org_merge
 from chibo.orgs.services import grant_create, org_create
+from chibo.people.demo_party_life import build_party_life, prepare_probation
 from chibo.people.models import (
     EndReason,
     Gender,
@@ -912,10 +913,12 @@ class _DemoBuilder:
     def build(self) -> None:
         self.build_orgs()
         self.build_people()
+        probation = prepare_probation(self)
         self.save_people()
         self.build_offices()
         self.build_merger()
         self.build_logins()
+        build_party_life(self, probation)
         self.progress(
             _("Đã tạo %(orgs)s tổ chức, %(people)s người, %(seats)s lượt sinh hoạt.")
             % {"orgs": len(self.units), "people": len(self.persons), "seats": len(self.seats)}
