@@ -93,7 +93,7 @@ def machine() -> list[tuple[str, str]]:
         ("Python", platform.python_version()),
         ("Django", django.get_version()),
         ("Database", engine),
-        ("Load average at start", " / ".join(f"{value:.2f}" for value in load)),
+        ("Load average", " / ".join(f"{value:.2f}" for value in load)),
     ]
 
 

@@ -54,11 +54,21 @@ class _Rollback(Exception):
     """Raised to undo an experiment."""
 
 
-def _header(title: str, started: datetime.datetime) -> list[str]:
+def _header(title: str, started: datetime.datetime, before: list[tuple[str, str]]) -> list[str]:
+    """Title and machine; `before` is `machine()` taken before measuring, so the load
+    average at the start and at the end can both be shown."""
+    after = dict(machine())
+    rows = [
+        (
+            name,
+            value if name != "Load average" else f"{value} at the start, {after[name]} at the end",
+        )
+        for name, value in before
+    ]
     lines = [f"## {title}", ""]
     lines.append(f"Measured {started:%Y-%m-%d %H:%M} (UTC{started:%z}) on:")
     lines.append("")
-    lines.append(table(("", ""), machine()))
+    lines.append(table(("", ""), rows))
     lines.append("")
     return lines
 
@@ -112,11 +122,14 @@ def _naive_seed_seconds(members: int, progress: Progress) -> float:
 
 def bench_seed(*, members: int, progress: Progress = quiet) -> str:
     started = timezone.localtime()
+    before = machine()
     result = seed_synthetic(members=members, reset=True, progress=progress)
     per_member = _naive_seed_seconds(members, progress)
     naive = per_member * members
     lines = _header(
-        f"Seeding the synthetic province (`chibo bench seed --members {members}`)", started
+        f"Seeding the synthetic province (`chibo bench seed --members {members}`)",
+        started,
+        before,
     )
     lines.append(
         f"`seed_synthetic` wrote {result.orgs:,} orgs ({result.cells:,} cells), "
@@ -505,6 +518,7 @@ def _trigram_experiment(case: ListCase, repeat: int) -> list[str]:
 
 def bench_lists(*, members: int, repeat: int, progress: Progress = quiet) -> str:
     started = timezone.localtime()
+    before = machine()
     root = Org.objects.filter(code=ROOT_CODE).first()
     present = (
         Membership.objects.current().filter(org__path__startswith=root.path).count()
@@ -524,7 +538,7 @@ def bench_lists(*, members: int, repeat: int, progress: Progress = quiet) -> str
     for case in cases:
         progress(f"measuring {case.label}…")
         _measure_case(case, clients, repeat)
-    lines = _header(f"Member lists at {members:,} members (`chibo bench lists`)", started)
+    lines = _header(f"Member lists at {members:,} members (`chibo bench lists`)", started, before)
     lines.append(
         f"Median of {repeat} runs after one warm-up (naive over the whole province: 3 runs), "
         "in milliseconds, through Django's test client in one process: the page "
