@@ -73,6 +73,7 @@ from chibo.people.selectors import (
     person_positions_for,
 )
 from chibo.people.services import member_add, membership_update, person_update
+from chibo.people.views_lifecycle import member_list_guests, org_party_block, party_life_panel
 
 # --- home ------------------------------------------------------------------------------
 
@@ -249,6 +250,7 @@ def org_detail(request: HttpRequest, code: str) -> HttpResponse:
         "merged_into": merged_into,
         "merged_from": merged_from,
         "history": list(org_history(user=user, org=org, limit=20)) if is_officer else None,
+        "party_life": org_party_block(request, org),
     }
     return render(request, "people/org_detail.html", context)
 
@@ -280,6 +282,7 @@ def org_members(request: HttpRequest, code: str) -> HttpResponse:
         "descendants": descendants,
         "can_add": role is not None and role >= Role.OFFICER and org.is_active,
         "ancestors": org_ancestors_visible(user=user, org=org),
+        "guests": member_list_guests(request, org, descendants=descendants),
     }
     return render(request, "people/org_members.html", context)
 
@@ -458,6 +461,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         "can_admin": can_admin,
         "login": person_login(person=person) if can_admin else None,
         "history": history,
+        "party_life": party_life_panel(request, person),
     }
     return render(request, "people/person_detail.html", context)
 

@@ -944,3 +944,41 @@ def party_life_panel(request: HttpRequest, person: Person) -> PartyLifePanel:
         actions=actions,
         admissions=list(visible_admissions.select_related("org").order_by("-listed_on")[:5]),
     )
+
+
+# --- blocks on the unit page and the member list ------------------------------------------
+
+
+@dataclass
+class OrgPartyBlock:
+    due: list[admissions.DueRow]
+    guests_total: int
+    open_transfers: int
+    candidates: int
+    officer: bool
+
+
+def org_party_block(request: HttpRequest, org: Org) -> OrgPartyBlock | None:
+    """The unit page's party-life card for readers of a party org: members whose probation
+    ends within the month (the cell's reminder), members staying temporarily (not counted
+    in the totals above), transfers under way and candidates."""
+    user = request.user
+    if org.family != Family.PARTY or not _at_least(user, org, Role.VIEWER):
+        return None
+    moving = transfers.transfer_list(user=user, org=org)
+    return OrgPartyBlock(
+        due=admissions.probation_due_list(user=user, orgs=[org], limit=20),
+        guests_total=transfers.org_guest_totals(orgs=[org]).get(org.pk, 0),
+        open_transfers=sum(1 for t in moving if t.status in ("requested", "introduced")),
+        candidates=admissions.admission_list(user=user, org=org).count(),
+        officer=_at_least(user, org, Role.OFFICER),
+    )
+
+
+def member_list_guests(request: HttpRequest, org: Org, *, descendants: bool) -> list[TransferRow]:
+    """Members staying temporarily, listed apart from the roll on the member list."""
+    if org.family != Family.PARTY:
+        return []
+    guests = transfers.org_guests(user=request.user, org=org, descendants=descendants)
+    names = org_names_for(request.user, [t.org_id for t in guests] + [t.target_id for t in guests])
+    return [_transfer_row(t, names) for t in guests]
