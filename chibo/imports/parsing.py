@@ -190,11 +190,15 @@ def build_table(
     numbered = list(enumerate(raw.rows, start=raw.first_row))
     # The header is looked for among the first ten rows that hold anything.
     head: list[tuple[int, list[Cell]]] = []
+    head_counts: Counter[str] = Counter()
     for number, cells in numbered:
         if any(not _is_empty(c) for c in cells):
-            head.append((number, [convert(c, Counter()) for c in cells]))
+            head.append((number, [convert(c, head_counts) for c in cells]))
         if len(head) == HEADER_SEARCH_ROWS:
             break
+    # A header such as "Chi bé" reads as Unicode and as TCVN3 ("Chi bộ"): the title
+    # lines above it tell which.
+    _settle_uncertain([cells for _n, cells in head], head_counts, codec)
     if header_number is not None:
         chosen = [(n, cells) for n, cells in head if n == header_number]
         if not chosen:
@@ -241,6 +245,7 @@ def build_table(
             continue
         converted = [convert(c, counts) for c in cells] + [None] * (width - len(cells))
         rows.append(Row(number=number, cells=converted))
+    _settle_uncertain([row.cells for row in rows], counts, codec)
     return Table(
         file_format=raw.file_format,
         sheet_name=raw.sheet_name,
@@ -248,7 +253,7 @@ def build_table(
         headers=headers,
         mapping=chosen_mapping,
         guessed=guessed,
-        rows=_settle_uncertain(rows, counts, codec),
+        rows=rows,
         file_encoding=raw.file_encoding,
         encodings=counts,
         skipped=skipped,
@@ -264,23 +269,22 @@ def _header_text(cell: Cell) -> str:
     return re.sub(r"\s+", " ", str(cell)).strip()
 
 
-def _settle_uncertain(rows: list[Row], counts: Counter[str], codec: str) -> list[Row]:
+def _settle_uncertain(rows: list[list[Cell]], counts: Counter[str], codec: str) -> None:
     """Cells that read equally well as they stand and in an old encoding ("Thò", "Lê Tú")
     follow the file: converted only when the file's other cells are all in that one
     legacy encoding, never when the file also holds real Unicode text."""
     legacy = [enc for enc in (encodings.TCVN3, encodings.VNI) if counts[enc]]
     if counts["uncertain"] == 0 or len(legacy) != 1 or counts[encodings.UNICODE]:
-        return rows
+        return
     encoding = legacy[0]
-    for row in rows:
-        for index, cell in enumerate(row.cells):
+    for cells in rows:
+        for index, cell in enumerate(cells):
             if isinstance(cell, str) and cell and not cell.isascii():
                 converted = encodings.reread(cell, encoding, codec)
                 if converted is not None and converted != cell:
-                    row.cells[index] = converted
+                    cells[index] = converted
                     counts[encoding] += 1
                     counts["uncertain"] -= 1
-    return rows
 
 
 def iter_chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:

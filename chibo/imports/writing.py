@@ -114,4 +114,3 @@ def tune_sqlite(connection: Any) -> None:
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA cache_size = -262144")
-            cursor.execute("PRAGMA temp_store = MEMORY")
