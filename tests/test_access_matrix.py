@@ -582,7 +582,49 @@ def outsider(demo: Any) -> Person:
 
 
 @pytest.fixture
-def sight(request: pytest.FixtureRequest, outsider: Person) -> Sight:
+def fee_records(demo: Any, outsider: Person) -> None:
+    """Party-fee rows, so that the fee pages are walked with something in them: the
+    outsider's, and a month of a bithu1's-cell member paid at bithu2's cell (a member who
+    moved keeps their account; where they paid is named only to those who see it)."""
+    from chibo.fees.models import FeeBasis, FeeExcuse, FeePayment
+    from chibo.fees.rules.base import add_months
+
+    year_ago = add_months(datetime.date.today().replace(day=1), -12)
+    cb01 = Org.objects.get(code="DU-DT-CB01")
+    member = (
+        Membership.objects.filter(org=cb01, ended_on__isnull=True, person__user__isnull=True)
+        .order_by("person__sort_key")
+        .first()
+    )
+    assert member is not None
+    rows = [
+        (outsider, Org.objects.get(code=OUTSIDER_CELL), None),
+        (member.person, cb01, Org.objects.get(code="DU-DT-CB02")),
+    ]
+    for person, org, paid_at in rows:
+        FeeBasis.objects.create(
+            person=person,
+            org=org,
+            valid_from=year_ago,
+            category="other",
+            area="elsewhere",
+            wage_region=3,
+        )
+        FeePayment.objects.create(
+            person=person,
+            org=paid_at or org,
+            month=year_ago,
+            amount=6_000,
+            paid_on=year_ago,
+            collected_by=User.objects.get(username="bithu2") if paid_at else None,
+        )
+        FeeExcuse.objects.create(
+            person=person, org=org, month=add_months(year_ago, 1), reason="Ốm nặng"
+        )
+
+
+@pytest.fixture
+def sight(request: pytest.FixtureRequest, outsider: Person, fee_records: None) -> Sight:
     found = sight_for(request.param)
     assert OUTSIDER_ROOT in found.outside_orgs
     assert outsider.pk in found.outside_people
@@ -594,7 +636,9 @@ def sight(request: pytest.FixtureRequest, outsider: Person) -> Sight:
 
 
 def row_counts() -> dict[str, int]:
-    models = [m for m in apps.get_models() if m._meta.app_label in {"core", "orgs", "people"}]
+    models = [
+        m for m in apps.get_models() if m._meta.app_label in {"core", "orgs", "people", "fees"}
+    ]
     return {m._meta.label: m._default_manager.count() for m in models}
 
 
@@ -692,10 +736,10 @@ def test_pages_need_a_login(demo: Any) -> None:
         if response.status_code == 302:
             assert response["Location"].startswith("/login/"), route.route
     public = {route.route for route in all_page_routes() if route.route in PUBLIC_PAGES}
-    for route_text, values in SIGNED_IN_PUBLIC.items():
+    for route_text, arguments in SIGNED_IN_PUBLIC.items():
         assert route_text in public, route_text
-        route = PageRoute(route=route_text, kwargs=tuple(values))
-        response = client.get(route.url(**values))
+        route = PageRoute(route=route_text, kwargs=tuple(arguments))
+        response = client.get(route.url(**arguments))
         assert response.status_code == 302, route_text
         assert response["Location"].startswith("/login/"), route_text
 
@@ -839,6 +883,7 @@ MUST_OPEN = {
 }
 MUST_READ = {
     "orgs/<str:code>/members/",
+    "orgs/<str:code>/fees/",
     "orgs/<str:code>/members/export.<exportfmt:fmt>",
     "/api/v1/orgs/{code}/members",
 }

@@ -197,7 +197,8 @@ class _Builder:
                 if self.rng.random() < 0.06:
                     # Paid late, at the next month's meeting.
                     paid_on = add_months(month, 1).replace(day=meeting_day)
-            if paid_on > self.today:
+            if paid_on > self.today or (month == self.current and self.rng.random() < 0.35):
+                # Some members pay this month at a later meeting: the sheet has work left.
                 continue
             payments.append(
                 FeePayment(

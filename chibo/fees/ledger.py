@@ -188,6 +188,10 @@ class YearSummary:
         return Flag.NONE
 
     @property
+    def removal(self) -> bool:
+        return self.flag is Flag.REMOVAL
+
+    @property
     def due_total(self) -> int:
         return sum(s.rate.amount or 0 for s in self.states if s.due and s.rate is not None)
 

@@ -35,7 +35,6 @@ from chibo.fees.forms import (
     WithdrawForm,
     parse_month,
 )
-from chibo.fees.ledger import Flag
 from chibo.fees.models import FeeExcuse, FeePayment, PaymentMethod
 from chibo.fees.rules import RULES, NoRuleError, rule_for
 from chibo.fees.rules.base import add_months, month_start
@@ -151,7 +150,6 @@ def sheet(request: HttpRequest, code: str) -> HttpResponse:
         "form": form,
         "citation": citation,
         "ancestors": org_ancestors_visible(user=user, org=org),
-        "Flag": Flag,
     }
     return render(request, "fees/sheet.html", context)
 
@@ -220,7 +218,6 @@ def person_account(request: HttpRequest, person_id: int) -> HttpResponse:
         "can_edit": can_edit,
         "forms": forms,
         "today_month": month_start(today),
-        "Flag": Flag,
     }
     return render(request, "fees/person.html", context)
 
