@@ -205,7 +205,7 @@ def _import_export(path: Path, units: dict[str, int]) -> int:
         "Nghề nghiệp": "occupation", "Số điện thoại": "phone", "Địa chỉ": "address",
     }  # fmt: skip
 
-    class PersonResource(resources.ModelResource):  # type: ignore[type-arg]
+    class PersonResource(resources.ModelResource):  # type: ignore[misc]
         class Meta:
             model = Person
             fields = (

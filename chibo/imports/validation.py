@@ -720,7 +720,7 @@ def _current_memberships(person_ids: set[int], family: str) -> dict[int, dict[st
             .filter(person_id__in=chunk, family=family)
             .values("pk", "person_id", "org_id", "org__path", "org__name")
         ):
-            found[int(values["person_id"])] = values
+            found[int(values["person_id"])] = dict(values)
     return found
 
 

@@ -77,7 +77,8 @@ def import_upload(request: HttpRequest, code: str) -> HttpResponse:
 
 def _decisions_from(request: HttpRequest) -> dict[str, str]:
     answers: dict[str, str] = {}
-    for key, value in request.POST.items():
+    for key in request.POST:
+        value = request.POST.get(key, "")
         if key.startswith("decide_") and value:
             answers[key.removeprefix("decide_")] = value if value == NEW else str(int(value))
     return answers

@@ -138,13 +138,15 @@ def test_same_card_twice_in_the_file(demo, tmp_path):
 
 
 def _member_of(code: str) -> Membership:
-    return (
+    found = (
         Membership.objects.current()
         .filter(org__code=code, person__citizen_id__isnull=False)
         .exclude(card_number="")
         .select_related("person")
         .first()
     )
+    assert found is not None and found.person.birth_date is not None
+    return found
 
 
 def test_citizen_id_already_in_another_unit(demo, tmp_path):
@@ -154,7 +156,7 @@ def test_citizen_id_already_in_another_unit(demo, tmp_path):
         2,
         **{
             "Họ và tên": person.full_name,
-            "Ngày sinh": person.birth_date.strftime("%d/%m/%Y"),
+            "Ngày sinh": f"{person.birth_date:%d/%m/%Y}",
             "Giới tính": "Nữ" if person.gender == "female" else "Nam",
             "Số CCCD": person.citizen_id,
             "Ngày vào Đảng": "",
@@ -195,7 +197,7 @@ def test_a_member_listed_in_another_cell_of_the_subtree(demo, tmp_path):
         2,
         **{
             "Họ và tên": person.full_name,
-            "Ngày sinh": person.birth_date.strftime("%d/%m/%Y"),
+            "Ngày sinh": f"{person.birth_date:%d/%m/%Y}",
             "Giới tính": "Nữ" if person.gender == "female" else "Nam",
             "Số CCCD": person.citizen_id,
             "Ngày vào Đảng": "",

@@ -145,7 +145,7 @@ def test_dates():
 
     today = datetime.date(2025, 7, 1)
 
-    def parse(value, **options):
+    def parse(value: object, **options: bool) -> datetime.date | None:
         return parse_date(value, today=today, **options)[0]
 
     assert parse("05/11/1980") == datetime.date(1980, 11, 5)
