@@ -28,6 +28,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from chibo.core.api_auth import api_token_create
 from chibo.core.bench import Timing, machine, measure, ms, ratio, table
@@ -116,7 +117,10 @@ def _naive_seed_seconds(members: int, progress: Progress) -> float:
     except _Rollback:
         pass
     seconds = time.perf_counter() - started
-    progress(f"naive: {sample} members through the services in {seconds:.1f} s")
+    progress(
+        _("Cách làm ngây thơ: %(count)s đảng viên qua các service mất %(seconds).1f giây.")
+        % {"count": sample, "seconds": seconds}
+    )
     return seconds / sample
 
 
@@ -526,7 +530,10 @@ def bench_lists(*, members: int, repeat: int, progress: Progress = quiet) -> str
         else 0
     )
     if present != members:
-        progress(f"synthetic province has {present} members, seeding {members}…")
+        progress(
+            _("Tỉnh tổng hợp đang có %(present)s đảng viên, tạo lại với %(members)s…")
+            % {"present": present, "members": members}
+        )
         seed_synthetic(members=members, reset=True, progress=progress)
     cases = _cases()
     clients: dict[str, Client] = {}
@@ -536,7 +543,7 @@ def bench_lists(*, members: int, repeat: int, progress: Progress = quiet) -> str
             client.force_login(case.user)
             clients[case.user.username] = client
     for case in cases:
-        progress(f"measuring {case.label}…")
+        progress(_("Đang đo: %(label)s…") % {"label": case.label})
         _measure_case(case, clients, repeat)
     lines = _header(f"Member lists at {members:,} members (`chibo bench lists`)", started, before)
     lines.append(
