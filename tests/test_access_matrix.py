@@ -497,7 +497,21 @@ KWARGS: dict[str, Kwarg] = {
         inside=lambda s: ["xlsx", "csv"],
         outside=lambda s: [],
     ),
+    # Imports of member sheets belong to the org they fill; one is made for each org tried.
+    "job_id": Kwarg(
+        inside=lambda s: [_import_job(s.inside_org)],
+        outside=lambda s: [_import_job(code) for code in [*s.outside_orgs[:4], OUTSIDER_CELL]],
+    ),
 }
+
+
+def _import_job(code: str) -> int:
+    from chibo.imports.models import ImportJob
+
+    job, _created = ImportJob.objects.get_or_create(
+        org=Org.objects.get(code=code), filename="danh-sach.xlsx", file_format="xlsx"
+    )
+    return job.pk
 
 
 def _admissions(sight: Sight, *, inside: bool) -> list[int]:

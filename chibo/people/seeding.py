@@ -159,21 +159,23 @@ def purge(
 
     strong = [ref for ref in _references() if not ref[1].null]
     weak = [ref for ref in _references() if ref[1].null]
+    # Until nothing new turns up, look for rows pointing at rows to delete; each relation
+    # is asked only about the targets it has not been asked about yet.
+    asked: dict[tuple[type[models.Model], str], set[int]] = {}
     changed = True
     while changed:
         changed = False
         for model, field in strong:
-            targets = doomed.get(field.related_model, set())  # type: ignore[arg-type]
+            done = asked.setdefault((model, field.name), set())
+            targets = doomed.get(field.related_model, set()) - done  # type: ignore[arg-type]
             if not targets:
                 continue
+            done |= targets
             found = doomed.setdefault(model, set())
             before = len(found)
             for batch in _chunks(targets):
-                found.update(
-                    model._base_manager.filter(**{f"{field.name}__in": batch}).values_list(
-                        "pk", flat=True
-                    )
-                )
+                rows = model._base_manager.filter(**{f"{field.name}__in": batch}).order_by()
+                found.update(rows.values_list("pk", flat=True))
             changed = changed or len(found) != before
     # A row that stays keeps no pointer to a deleted one; rows about to go lose theirs too.
     for model, field in weak:
