@@ -105,6 +105,18 @@ class FeeSheet:
         return sum(1 for r in self.rows if r.state.unpaid)
 
     @property
+    def children_members(self) -> int:
+        return sum(child.members for child in self.children)
+
+    @property
+    def children_payers(self) -> int:
+        return sum(child.payers for child in self.children)
+
+    @property
+    def children_collected(self) -> int:
+        return sum(child.collected for child in self.children)
+
+    @property
     def open_rows(self) -> list[SheetRow]:
         """Rows an officer can still mark as paid for this month."""
         return [r for r in self.rows if r.state.payment is None and not r.state.exempt]

@@ -14,10 +14,12 @@ from django import template
 from django.template.loader import render_to_string
 from django.utils import formats, timezone
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from chibo.core.roles import Role
 from chibo.core.scoping import scope_for
 from chibo.fees.ledger import Flag
+from chibo.fees.models import FeeBasis
 from chibo.fees.selectors import FLAG_LEVELS, fee_flags, last_ended_month
 from chibo.orgs.models import Family, Org
 
@@ -32,6 +34,37 @@ def dong(value: int | None) -> str:
         return ""
     separator = str(formats.get_format("THOUSAND_SEPARATOR"))
     return f"{int(value):,}".replace(",", separator) + " đ"
+
+
+@register.filter
+def basis_details(basis: FeeBasis) -> str:
+    """'lương 5.000.000 đ; phụ cấp 500.000 đ; …': what a fee basis records, in words."""
+    parts = []
+    for amount, label in (
+        (basis.salary, _("lương")),
+        (basis.allowances, _("phụ cấp")),
+        (basis.pension, _("lương hưu")),
+        (basis.benefit, _("trợ cấp")),
+    ):
+        if amount:
+            parts.append(f"{label} {dong(amount)}")
+    if basis.area:
+        parts.append(str(basis.get_area_display()))
+    if basis.wage_region:
+        parts.append(f"{_('lương tối thiểu')} {basis.get_wage_region_display()}")
+    if basis.voluntary_amount:
+        parts.append(f"{_('tự nguyện')} {dong(basis.voluntary_amount)}")
+    if basis.relief_percent:
+        relief = _("miễn, giảm %(percent)s%% (%(reason)s)") % {
+            "percent": basis.relief_percent,
+            "reason": basis.relief_reason,
+        }
+        if basis.relief_until:
+            relief += " " + _("đến hết %(month)s") % {"month": basis.relief_until.strftime("%m/%Y")}
+        parts.append(relief)
+    if basis.decision_number:
+        parts.append(_("quyết định %(number)s") % {"number": basis.decision_number})
+    return "; ".join(parts)
 
 
 def _guarded(name: str, render: Callable[[], str]) -> SafeString:
