@@ -219,6 +219,16 @@ def _tracked_candidates() -> list[tuple[int, str]]:
     return list(Admission.objects.values_list("person_id", "org__code"))
 
 
+def _closed_by_status() -> list[tuple[int, str]]:
+    """(person, unit) of members a unit took off its roll (removed, deceased…): the unit's
+    readers still open their records."""
+    return list(
+        Membership.objects.filter(ended_on__isnull=False, end_reason="status").values_list(
+            "person_id", "org__code"
+        )
+    )
+
+
 def _incoming_transfers() -> list[tuple[int, str]]:
     """(person, unit) of members being transferred into a unit, or staying there for a
     while: the unit's readers see their names, not their records."""
@@ -236,7 +246,7 @@ def sight_for(username: str) -> Sight:
     read_paths = [path for code, path in orgs if code in READS[username]]
     assert len(read_paths) == len(READS[username]), f"READS of {username} names unknown orgs"
     readable = {code for code, path in orgs if any(path.startswith(r) for r in read_paths)}
-    memberships = _current_memberships() + _tracked_candidates()
+    memberships = _current_memberships() + _tracked_candidates() + _closed_by_status()
     own_units = {code for pid, code in memberships if pid == person_id}
     openable = readable | own_units
     readable_people = {pid for pid, code in memberships if code in readable}

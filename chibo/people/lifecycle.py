@@ -101,18 +101,17 @@ def require_party_org(org: Org, field: str = "org") -> None:
         raise ValidationError({field: _("%(org)s đã kết thúc hoạt động.") % {"org": org.name}})
 
 
-def org_names_for(user: AnyUser, org_ids: Iterable[int | None]) -> dict[int, str]:
+def org_names_for(
+    user: AnyUser, org_ids: Iterable[int | None], *, own_record: bool = False
+) -> dict[int, str]:
     """Names of the orgs among `org_ids` the user may open; the others stay unnamed, so a
-    page never tells a reader about a unit outside their scope."""
+    page never tells a reader about a unit outside their scope. On one's own record every
+    unit is named, as the member page names all of one's memberships."""
     wanted = {org_id for org_id in org_ids if org_id is not None}
     if not wanted:
         return {}
-    return dict(
-        Org.objects.visible_to(user, Role.MEMBER)
-        .filter(pk__in=wanted)
-        .order_by()
-        .values_list("pk", "name")
-    )
+    orgs = Org.objects.all() if own_record else Org.objects.visible_to(user, Role.MEMBER)
+    return dict(orgs.filter(pk__in=wanted).order_by().values_list("pk", "name"))
 
 
 def org_name(names: dict[int, str], org_id: int | None, fallback: str = "") -> str:

@@ -25,13 +25,16 @@ class Gender(models.TextChoices):
 
 class PersonQuerySet(models.QuerySet["Person"]):
     def visible_to(self, user: AnyUser, min_role: Role = Role.VIEWER) -> Self:
-        """People with a current membership in a readable subtree, candidates for admission
-        tracked by a readable cell, and the user's own record."""
+        """People on a roll in a readable subtree (or taken off it there by a change of
+        standing: removed, expelled, deceased… the record stays readable), candidates for
+        admission tracked by a readable cell, and the user's own record."""
         scope = scope_for(user)
         if scope.everything:
             return self.all()
-        in_scope = Membership.objects.filter(person=OuterRef("pk"), ended_on__isnull=True).filter(
-            scope.subtree_q("org__path", min_role)
+        in_scope = (
+            Membership.objects.filter(person=OuterRef("pk"))
+            .filter(Q(ended_on__isnull=True) | Q(end_reason=EndReason.STATUS))
+            .filter(scope.subtree_q("org__path", min_role))
         )
         # A candidate (quần chúng ưu tú) is on no roll yet, but the cell tracking them
         # must open their record.
@@ -250,16 +253,21 @@ class PaperForm(models.TextChoices):
     APPLICATION = "1-KNĐ", _("Đơn xin vào Đảng")
     BIOGRAPHY = "2-KNĐ", _("Lý lịch của người xin vào Đảng")
     INTRODUCTION = "3-KNĐ", _("Giấy giới thiệu người vào Đảng")
-    UNION_RESOLUTION = "4-KNĐ", _(
-        "Nghị quyết giới thiệu đoàn viên ưu tú vào Đảng (của Đoàn; công đoàn dùng mẫu 4A-KNĐ)"
+    UNION_RESOLUTION = (
+        "4-KNĐ",
+        _("Nghị quyết giới thiệu đoàn viên ưu tú vào Đảng (của Đoàn; công đoàn dùng mẫu 4A-KNĐ)"),
     )
-    OPINIONS = "5-KNĐ", _(
-        "Tổng hợp ý kiến nhận xét của tổ chức đoàn thể chính trị - xã hội nơi làm việc "
-        "và chi ủy nơi cư trú"
+    OPINIONS = (
+        "5-KNĐ",
+        _(
+            "Tổng hợp ý kiến nhận xét của tổ chức đoàn thể chính trị - xã hội nơi làm việc "
+            "và chi ủy nơi cư trú"
+        ),
     )
     CELL_RESOLUTION = "6-KNĐ", _("Nghị quyết đề nghị kết nạp đảng viên của chi bộ")
-    SECTION_REPORT = "7-KNĐ", _(
-        "Báo cáo thẩm định của đảng ủy bộ phận về nghị quyết đề nghị kết nạp của chi bộ"
+    SECTION_REPORT = (
+        "7-KNĐ",
+        _("Báo cáo thẩm định của đảng ủy bộ phận về nghị quyết đề nghị kết nạp của chi bộ"),
     )
     BASE_RESOLUTION = "8-KNĐ", _("Nghị quyết đề nghị kết nạp đảng viên của đảng ủy cơ sở")
     DECISION = "9-KNĐ", _("Quyết định kết nạp đảng viên")
@@ -296,9 +304,7 @@ class Admission(models.Model):
     )
     course_certificate = models.CharField(_("số giấy chứng nhận"), max_length=40, blank=True)
     course_provider = models.CharField(_("nơi cấp giấy chứng nhận"), max_length=160, blank=True)
-    cell_resolution_on = models.DateField(
-        _("ngày nghị quyết của chi bộ"), null=True, blank=True
-    )
+    cell_resolution_on = models.DateField(_("ngày nghị quyết của chi bộ"), null=True, blank=True)
     cell_resolution_number = models.CharField(
         _("số nghị quyết của chi bộ"), max_length=40, blank=True
     )
@@ -412,9 +418,7 @@ class Transfer(models.Model):
     """Chuyển sinh hoạt đảng: a party member leaving their unit for another, for good or
     for a while. `org` is the unit they leave (their home while away on a temporary stay)."""
 
-    membership = models.ForeignKey(
-        "Membership", on_delete=models.PROTECT, related_name="transfers"
-    )
+    membership = models.ForeignKey("Membership", on_delete=models.PROTECT, related_name="transfers")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="transfers")
     org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="transfers_out")
     kind = models.CharField(_("loại"), max_length=16, choices=TransferKind.choices)

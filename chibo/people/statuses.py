@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -36,6 +37,7 @@ from chibo.people.models import (
     TransferKind,
     TransferStatus,
 )
+from chibo.people.party_rules import add_months
 from chibo.people.services import membership_update
 from chibo.people.transfers import TRANSFER_FIELDS
 
@@ -115,7 +117,24 @@ def status_actions_for(
 
 
 def _restored_status(membership: Membership) -> str:
-    return MembershipStatus.OFFICIAL if membership.official_on else MembershipStatus.PROBATIONARY
+    """The standing the member had before the exemption or suspension, as the audit trail
+    of this membership (or the one it moved from) says; else what its dates say."""
+    ids = [membership.pk]
+    if membership.previous_id:
+        ids.append(membership.previous_id)
+    entries = AuditEntry.objects.filter(
+        subject_type=Membership._meta.label_lower, subject_id__in=ids
+    ).order_by("-at", "-pk")
+    for entry in entries[:50]:
+        before, after = entry.before.get("status"), entry.after.get("status")
+        if after == membership.status and before in ON_ROLL:
+            return str(before)
+    probation_over = membership.joined_on is not None and membership.joined_on <= add_months(
+        timezone.localdate(), -12
+    )
+    if membership.official_on or probation_over:
+        return MembershipStatus.OFFICIAL
+    return MembershipStatus.PROBATIONARY
 
 
 @transaction.atomic
@@ -171,6 +190,7 @@ def membership_change_status(
         check_text(errors, "decision_number", decision_number, label=_("số quyết định"))
     new_status = _restored_status(membership) if action == RESTORE else action
     closing = new_status in CLOSING_STATUSES
+    was_probationary = membership.status == MembershipStatus.PROBATIONARY
     pending = Transfer.objects.filter(
         person_id=membership.person_id, status__in=TRANSFER_PENDING_STATUSES
     )
@@ -193,7 +213,7 @@ def membership_change_status(
     )
     if closing:
         _close_away_stay(membership, on=on, status=new_status, actor=actor)
-        if membership.status == MembershipStatus.PROBATIONARY:
+        if was_probationary:
             _stop_admission(membership, on=on, status=new_status, actor=actor)
     return updated
 

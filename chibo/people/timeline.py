@@ -45,6 +45,8 @@ class TimelineEvent:
     kind: str  # admission, membership, status, transfer, position
     title: str
     detail: str = ""
+    # Events of one day in the order they happen: admitted before taking part, etc.
+    order: int = 5
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,7 @@ def person_timeline_for(*, user: AnyUser, person: Person) -> list[TimelineEvent]
         + [a.decided_by_id for a in admissions]
         + [t.org_id for t in transfers]
         + [t.target_id for t in transfers],
+        own_record=whole,
     )
     events: list[TimelineEvent] = []
     events += _admission_events(admissions, names)
@@ -150,7 +153,7 @@ def person_timeline_for(*, user: AnyUser, person: Person) -> list[TimelineEvent]
     unique: dict[tuple[datetime.date, str], TimelineEvent] = {}
     for event in events:
         unique.setdefault((event.day, event.title), event)
-    return sorted(unique.values(), key=lambda event: event.day)
+    return sorted(unique.values(), key=lambda event: (event.day, event.order))
 
 
 def _admission_events(admissions: list[Admission], names: dict[int, str]) -> list[TimelineEvent]:
@@ -236,7 +239,9 @@ def _membership_events(
             )
         if m.family == Family.PARTY and m.joined_on and m.joined_on not in decided:
             events.append(
-                TimelineEvent(m.joined_on, "membership", _("Vào Đảng (ngày quyết định kết nạp)"))
+                TimelineEvent(
+                    m.joined_on, "membership", _("Vào Đảng (ngày quyết định kết nạp)"), order=1
+                )
             )
         elif m.family != Family.PARTY and m.joined_on:
             events.append(

@@ -59,7 +59,7 @@ from chibo.people.models import (
     TransferKind,
     TransferStatus,
 )
-from chibo.people.selectors import person_get_for
+from chibo.people.selectors import person_get_for, person_memberships_for
 
 
 def _actor(request: HttpRequest) -> User | None:
@@ -907,21 +907,20 @@ def party_life_panel(request: HttpRequest, person: Person) -> PartyLifePanel:
 
     user = request.user
     events = person_timeline_for(user=user, person=person)
-    membership = (
-        Membership.objects.current()
-        .filter(person=person, family=Family.PARTY)
-        .select_related("org")
-        .first()
-    )
-    seen = membership is not None and (
-        scope_for(user).person_id == person.pk or _at_least(user, membership.org, Role.VIEWER)
-    )
+    # Party records the user reads (all of them on one's own page), current or closed.
+    party_rows = [
+        m for m in person_memberships_for(user=user, person=person) if m.family == Family.PARTY
+    ]
+    membership = next((m for m in party_rows if m.is_current), None)
+    own = scope_for(user).person_id == person.pk
+    seen = bool(party_rows)
     actions: list[tuple[str, str]] = []
     away: TransferRow | None = None
-    if membership is not None and seen:
+    if membership is not None:
         trip = transfers.person_away(person_id=person.pk)
         if trip is not None:
-            away = _transfer_row(trip, org_names_for(user, [trip.org_id, trip.target_id]))
+            names = org_names_for(user, [trip.org_id, trip.target_id], own_record=own)
+            away = _transfer_row(trip, names)
         if _at_least(user, membership.org, Role.OFFICER):
             actions.append((reverse("person_standing", args=[person.pk]), _("Thay đổi tư cách")))
             if not transfers.person_has_open_transfer(person_id=person.pk):
@@ -935,7 +934,7 @@ def party_life_panel(request: HttpRequest, person: Person) -> PartyLifePanel:
                     (reverse("person_official", args=[person.pk]), _("Công nhận chính thức"))
                 )
     visible_admissions = Admission.objects.filter(person=person)
-    if scope_for(user).person_id != person.pk:
+    if not own:
         visible_admissions = visible_admissions.visible_to(user)
     return PartyLifePanel(
         events=events,
