@@ -25,7 +25,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "what",
             nargs="?",
-            choices=("seed", "lists", "all"),
+            choices=("seed", "lists", "all", "import"),
             default="all",
             help=_("seed: thời gian tạo tỉnh tổng hợp; lists: danh sách thành viên; all: cả hai."),
         )
@@ -35,6 +35,12 @@ class Command(BaseCommand):
             default=DEFAULT_MEMBERS,
             help=_("Số đảng viên của tỉnh tổng hợp (mặc định %(default)s).")
             % {"default": DEFAULT_MEMBERS},
+        )
+        parser.add_argument(
+            "--rows",
+            type=int,
+            default=100_000,
+            help=_("import: số dòng của tệp danh sách được tạo để nhập (mặc định 100000)."),
         )
         parser.add_argument(
             "--repeat", type=int, default=15, help=_("Số lần đo mỗi phép (lấy trung vị).")
@@ -65,3 +71,10 @@ class Command(BaseCommand):
             body = bench_lists(members=members, repeat=repeat, progress=self.stdout.write)
             update_section(output, "lists", body)
             self.stdout.write(_("Đã ghi phần “lists” vào %(path)s.") % {"path": output})
+        if options["what"] == "import":
+            # The imports app builds on people: loaded only when its benchmark is asked for.
+            from chibo.imports.bench import bench_import
+
+            body = bench_import(rows=options["rows"], say=self.stdout.write)
+            update_section(output, "import", body)
+            self.stdout.write(_("Đã ghi phần “import” vào %(path)s.") % {"path": output})
