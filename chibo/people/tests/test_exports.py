@@ -541,3 +541,24 @@ def test_awkward_values_survive_the_round_trip(demo, tmp_path: Path, fmt: str):
     assert f"{len(people)} người mới" in out.getvalue()
     assert roll_records("DU-DT-RT") == records
     assert file_rows(export_file(tmp_path, f"again.{fmt}", "--org", "DU-DT-RT")) == rows
+
+
+def test_a_womens_union_branch_round_trips_too(demo, tmp_path: Path):
+    exported = export_file(tmp_path, "ch01.xlsx", "--org", "HLHPN-DT-CH01")
+    rows = file_rows(exported)
+    records = roll_records("HLHPN-DT-CH01")
+    assert len(rows) == len(records) > 50
+    branch = Org.objects.get(code="HLHPN-DT-CH01")
+    purge(
+        Person,
+        list(
+            Membership.objects.filter(org=branch, ended_on__isnull=True).values_list(
+                "person_id", flat=True
+            )
+        ),
+    )
+    out = io.StringIO()
+    call_command("import", "members", str(exported), "--org", "HLHPN-DT-CH01", stdout=out)
+    assert f"{len(rows)} người mới, 0 cập nhật" in out.getvalue()
+    assert roll_records("HLHPN-DT-CH01") == records
+    assert file_rows(export_file(tmp_path, "again.xlsx", "--org", "HLHPN-DT-CH01")) == rows
