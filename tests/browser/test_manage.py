@@ -4,6 +4,7 @@ splits another; a secretary gives and ends an office; an administrator creates a
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 
@@ -20,16 +21,16 @@ DAI_TU = 5830
 THAI_NGUYEN = 19
 
 
-def province_select(page):
+def province_select(page: Any) -> Any:
     return page.get_by_label("Tỉnh, thành phố", exact=True)
 
 
-def commune_select(page):
+def commune_select(page: Any) -> Any:
     return page.get_by_label("Xã, phường, đặc khu")
 
 
-def commune_labels(page) -> list[str]:
-    return commune_select(page).locator("option").all_inner_texts()
+def commune_labels(page: Any) -> list[str]:
+    return list(commune_select(page).locator("option").all_inner_texts())
 
 
 def test_committee_adds_a_cell_in_dai_tu_and_splits_another(new_page):

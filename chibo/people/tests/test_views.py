@@ -496,8 +496,8 @@ def split_counts() -> tuple[int, int, int, int]:
     )
 
 
-def split_post(personas, **changes: str) -> dict[str, str]:
-    data = {
+def split_post(personas, **changes: str | None) -> dict[str, str]:
+    data: dict[str, str | None] = {
         "rows": "2",
         "code-0": "t-a1",
         "name-0": "Chi bộ xóm Đồng Trên",
@@ -511,6 +511,7 @@ def split_post(personas, **changes: str) -> dict[str, str]:
         "confirm": "on",
     }
     data.update(changes)
+    # A change to None leaves the field out of the form, as an unticked box is.
     return {key: value for key, value in data.items() if value is not None}
 
 
@@ -537,8 +538,8 @@ def test_split_moves_members_and_offices_and_dissolves_the_source(personas):
     assert Membership.objects.current().get(person=personas.charlie).org == lower
     secretary = Position.objects.get(person=personas.alice, ended_on__isnull=True)
     assert (secretary.org, secretary.title) == (upper, "secretary")
-    page = text_of(client.get(response["Location"]))
-    assert "Đã chia tách Chi bộ xóm Đồng thành Chi bộ xóm Đồng Trên, Chi bộ xóm Đồng Dưới." in page
+    shown = text_of(client.get(response["Location"]))
+    assert "Đã chia tách Chi bộ xóm Đồng thành Chi bộ xóm Đồng Trên, Chi bộ xóm Đồng Dưới." in shown
     # The secretary keeps her rights, now over the new cell.
     assert (
         client_for(personas, "alice").get(reverse("org_members", args=["T-A1"])).status_code == 200
