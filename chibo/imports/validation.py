@@ -11,6 +11,8 @@ one query per row.
 from __future__ import annotations
 
 import datetime
+import multiprocessing
+import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -462,18 +464,46 @@ class _Checker:
         planned: list[PlannedRow] = []
         if not self.check_mapping():
             return Plan(self.table, self.org, [], self.problems, [])
-        for index, row in enumerate(rows, start=1):
-            result = self.read_row(row)
-            if result is not None:
-                planned.append(result)
-            if self.progress and index % 2000 == 0:
-                self.progress(index, len(rows))
+        workers = _worker_count(len(rows))
+        if workers > 1:
+            planned = self.read_rows_in_parallel(rows, workers)
+        else:
+            for index, row in enumerate(rows, start=1):
+                result = self.read_row(row)
+                if result is not None:
+                    planned.append(result)
+                if self.progress and index % 2000 == 0:
+                    self.progress(index, len(rows))
         self.duplicates_in_file(planned)
         pending = self.match(planned)
         self.merge_existing(planned)
         failed = {problem.row for problem in self.problems}
         planned = [row for row in planned if row.number not in failed]
         return Plan(self.table, self.org, planned, self.problems, pending)
+
+    def read_rows_in_parallel(self, rows: Sequence[Row], workers: int) -> list[PlannedRow]:
+        """Each row's own checks are pure Python over data already in memory: a large
+        sheet is split between forked processes, one per core. Nothing in them touches
+        the database; units travel back as ids."""
+        global _FORKED
+        size = -(-len(rows) // workers)
+        parts = [(start, min(start + size, len(rows))) for start in range(0, len(rows), size)]
+        _FORKED = (self, rows)
+        try:
+            context = multiprocessing.get_context("fork")
+            with context.Pool(len(parts)) as pool:
+                results = pool.map(_read_part, parts)
+        finally:
+            _FORKED = None
+        planned: list[PlannedRow] = []
+        for part_rows, problems in results:
+            self.problems.extend(problems)
+            for row, unit_pk in part_rows:
+                row.unit = self.units.by_pk[unit_pk]
+                planned.append(row)
+            if self.progress:
+                self.progress(len(planned), len(rows))
+        return planned
 
     def merge_existing(self, planned: list[PlannedRow]) -> None:
         """A matched person keeps what the row leaves empty; the merged record is checked
@@ -642,6 +672,32 @@ class _Checker:
             return
         row.membership_id = int(membership["pk"])
         row.unit = self.units.by_pk.get(int(membership["org_id"]), row.unit)
+
+
+# Rows from which forking pays for itself, and the checker the forked workers read.
+PARALLEL_FROM = 20_000
+_FORKED: tuple[_Checker, Sequence[Row]] | None = None
+
+
+def _worker_count(rows: int) -> int:
+    if rows < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
+def _read_part(bounds: tuple[int, int]) -> tuple[list[tuple[PlannedRow, int]], list[Problem]]:
+    assert _FORKED is not None
+    checker, rows = _FORKED
+    checker.problems = []
+    out: list[tuple[PlannedRow, int]] = []
+    for row in rows[bounds[0] : bounds[1]]:
+        result = checker.read_row(row)
+        if result is not None:
+            unit_pk = int(result.unit.pk)
+            # Model instances are heavy to send between processes: the id is enough.
+            result.unit = None  # type: ignore[assignment]
+            out.append((result, unit_pk))
+    return out, checker.problems
 
 
 def _in_bulk(model: Any, ids: Iterable[int | None]) -> dict[int, Any]:
