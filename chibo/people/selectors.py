@@ -309,10 +309,12 @@ def person_username_suggestion(*, person: Person) -> str:
     """A free login name from the person's name without diacritics: 'nguyenvanan', or
     'nguyenvanan2' when that one is taken."""
     base = "".join(ch for ch in fold(person.full_name) if ch.isalnum())[:26] or "nguoidung"
-    taken = set(
-        User.objects.filter(username__istartswith=base).values_list("username", flat=True)
-    )
-    taken = {name.lower() for name in taken}
+    taken = {
+        name.lower()
+        for name in User.objects.filter(username__istartswith=base).values_list(
+            "username", flat=True
+        )
+    }
     if base not in taken:
         return base
     number = 2

@@ -31,6 +31,9 @@ from chibo.people.services import position_appoint, position_end
 from chibo.people.views_common import actor_of, errors_on_fields
 
 FIND = "find"
+# A commune's committee chooses among its whole subtree: a phone shows this many at most,
+# and a name typed narrows the list.
+CHOICES_MAX = 300
 
 
 @login_required
@@ -41,7 +44,7 @@ def position_create(request: HttpRequest, code: str) -> HttpResponse:
     require_role(user, org.path, Role.OFFICER)
     finding = request.method == "POST" and FIND in request.POST
     query = (request.POST.get("q") or "").strip()[:100]
-    candidates = position_candidates(user=user, org=org, query=query)
+    candidates = position_candidates(user=user, org=org, query=query, limit=CHOICES_MAX)
     titles = position_titles_for(org=org)
 
     def lookup(person_id: int) -> Person | None:
@@ -80,6 +83,7 @@ def position_create(request: HttpRequest, code: str) -> HttpResponse:
         "org": org,
         "form": form,
         "query": query,
+        "choices_max": CHOICES_MAX,
         "ancestors": org_ancestors_visible(user=user, org=org),
     }
     return render(request, "people/position_form.html", context)

@@ -972,3 +972,20 @@ def test_split_shows_row_problems_and_form_problems_in_one_round(personas):
     assert "không đúng dạng ngày/tháng/năm" in errors["on"][0]
     assert len(errors["on"]) == 1
     assert split_counts() == before
+
+
+def test_position_form_of_a_large_subtree_shows_a_bounded_list(personas, monkeypatch):
+    from chibo.people import views_positions
+
+    monkeypatch.setattr(views_positions, "CHOICES_MAX", 3)
+    add_members(personas.cell_a, ["Nguyễn Văn Đức", "Trần Thị Đào"])
+    response = client_for(personas, "dave").get(reverse("position_create", args=["T-C"]))
+    form = response.context["form"]
+    assert len([value for value, _label in form.fields["person"].widget.choices if value]) == 3
+    assert "Danh sách chỉ hiện 3 người đầu tiên theo vần tên." in text_of(response)
+    found = client_for(personas, "dave").post(
+        reverse("position_create", args=["T-C"]), {"q": "tran thi dao", "find": "1"}
+    )
+    assert "Trần Thị Đào — Chi bộ xóm Đồng" in [
+        label for _value, label in found.context["form"].fields["person"].widget.choices
+    ]
