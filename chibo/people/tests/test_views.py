@@ -989,3 +989,20 @@ def test_position_form_of_a_large_subtree_shows_a_bounded_list(personas, monkeyp
     assert "Trần Thị Đào — Chi bộ xóm Đồng" in [
         label for _value, label in found.context["form"].fields["person"].widget.choices
     ]
+
+
+def test_split_and_office_pages_cost_the_same_for_a_larger_cell(
+    personas, django_assert_max_num_queries
+):
+    client = client_for(personas, "dave")
+    urls = [reverse("org_split", args=["T-A"]), reverse("position_create", args=["T-A"])]
+    counts = []
+    for url in urls:
+        with django_assert_max_num_queries(20) as few:
+            client.get(url)
+        counts.append(len(few.captured_queries))
+    add_members(personas.cell_a, [f"Nguyễn Văn Số{i}" for i in range(25)])
+    for url, count in zip(urls, counts, strict=True):
+        with django_assert_max_num_queries(count):
+            response = client.get(url)
+        assert "Nguyễn Văn Số24" in text_of(response)
