@@ -11,7 +11,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 
 from chibo.core.roles import Role
@@ -29,7 +29,7 @@ from chibo.fees.models import FeeBasis, FeePayment
 from chibo.fees.rules.base import add_months, month_start
 from chibo.orgs.models import Family, Level, Org
 from chibo.orgs.selectors import org_children
-from chibo.people.models import Membership, Person
+from chibo.people.models import EndReason, Membership, Person
 
 if TYPE_CHECKING:
     from chibo.core.scoping import AnyUser
@@ -318,9 +318,15 @@ def fee_report(
         months.append(month)
         month = add_months(month, 1)
     readable = scope_for(user).subtree_q("org__path", Role.VIEWER)
+    # The roll, and those who left it during the period (removed, expelled, deceased …):
+    # their months before leaving were due and count in the unit's totals.
+    on_roll = Q(ended_on__isnull=True, status__in=DUE_STATUSES)
+    left = Q(ended_on__gte=first, end_reason=EndReason.STATUS)
     memberships = list(
-        party_roll(org=org, descendants=True)
+        Membership.objects.filter(family=Family.PARTY, org__path__startswith=org.path)
+        .filter(on_roll | left)
         .filter(readable)
+        .select_related("person", "org")
         .order_by("org__path", "person__sort_key", "person_id")
     )
     accounts = load_accounts(m.person_id for m in memberships)

@@ -16,7 +16,7 @@ from chibo.core.models import AuditEntry
 from chibo.fees.ledger import Account, Flag, load_accounts
 from chibo.fees.models import FeeBasis, FeeExcuse, FeePayment
 from chibo.fees.rules.base import Area, FeeCategory, WageRegion
-from chibo.fees.selectors import fee_flags, fee_sheet, party_roll
+from chibo.fees.selectors import fee_flags, fee_report, fee_sheet, party_roll
 from chibo.fees.services import (
     BasisData,
     SheetEntry,
@@ -187,6 +187,28 @@ def test_a_removed_member_owes_nothing_after_removal(cell) -> None:
     acc = account(cell.charlie)
     assert [s.month for s in acc.arrears(TODAY)] == months((2025, 10), (2025, 11), (2025, 12))
     assert not acc.state(D(2026, 1, 1), TODAY).due
+
+
+def test_the_report_keeps_members_who_left_during_the_period(cell) -> None:
+    pay(cell, cell.charlie, (2025, 10))
+    membership = Membership.objects.get(person=cell.charlie, ended_on__isnull=True)
+    membership_update(
+        membership=membership, status=MembershipStatus.DECEASED, joined_on=membership.joined_on,
+        official_on=membership.official_on, card_number="", on=D(2025, 11, 20),
+    )  # fmt: skip
+    dave = cell.user("dave")
+    report = fee_report(
+        user=dave, org=cell.commune, first=D(2025, 10, 1), last=D(2025, 12, 1), today=TODAY
+    )
+    (line,) = [
+        line for c in report.cells for line in c.lines if line.account.person == cell.charlie
+    ]
+    assert [s.due for s in line.states] == [True, True, False]
+    assert (line.due_total, line.paid_total, len(line.owed_months)) == (12_000, 6_000, 1)
+    later = fee_report(
+        user=dave, org=cell.commune, first=D(2026, 1, 1), last=D(2026, 3, 1), today=TODAY
+    )
+    assert all(line.account.person != cell.charlie for c in later.cells for line in c.lines)
 
 
 def test_full_relief_means_nothing_is_due(cell) -> None:
