@@ -275,8 +275,9 @@ def import_job_confirm(
         if preview.plan is None or not preview.plan.ok:
             return preview
         job.status = ImportStatus.QUEUED
+        job.queued_at = timezone.now()
         job.total_rows = len(preview.plan.rows)
-        job.save(update_fields=["status", "total_rows"])
+        job.save(update_fields=["status", "queued_at", "total_rows"])
         audit_record(
             actor=actor,
             action=AuditEntry.Action.UPDATE,

@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -38,6 +39,7 @@ from chibo.orgs.selectors import org_ancestors_visible, org_get_for
 
 SHOWN_PROBLEMS = 200
 REFRESH_SECONDS = 2
+STALLED_SECONDS = 60
 ENCODING_LABELS = {
     "tcvn3": "TCVN3 (ABC, phông .VnTime)",
     "vni": "VNI-Windows",
@@ -193,6 +195,11 @@ def _after_confirm(request: HttpRequest, job: ImportJob) -> HttpResponse:
         }.get(stage, _("Đang chờ đến lượt")),
         "errors": job.errors[:SHOWN_PROBLEMS] if isinstance(job.errors, list) else [],
         "refresh": REFRESH_SECONDS if job.is_open else 0,
+        # Queued for a minute and nothing started: no worker is running.
+        "stalled": job.status == ImportStatus.QUEUED
+        and not progress
+        and job.queued_at is not None
+        and (timezone.now() - job.queued_at).total_seconds() > STALLED_SECONDS,
     }
     response = render(request, "imports/progress.html", context)
     if job.is_open:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.conf import settings as django_settings
 from django.core.management import call_command
+from django.utils import timezone
 
 from chibo.core.models import AuditEntry
 from chibo.imports.models import ImportJob, ImportStatus
@@ -189,6 +191,10 @@ def test_database_task_backend_and_worker_end_to_end(
     page = client.get(f"/imports/{job.pk}/")
     assert page.status_code == 200 and page["Refresh"] == "2"
     assert "<progress" in page.content.decode()
+    assert "chibo db_worker" not in page.content.decode()
+    # A minute later with no worker running, the page says so.
+    ImportJob.objects.filter(pk=job.pk).update(queued_at=timezone.now() - timedelta(minutes=2))
+    assert "chibo db_worker" in client.get(f"/imports/{job.pk}/").content.decode()
     call_command("db_worker", "--batch", "--interval", "0")
     job.refresh_from_db()
     assert job.status == ImportStatus.DONE, (job.message, job.errors)
