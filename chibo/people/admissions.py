@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -68,6 +68,8 @@ ADMISSION_FIELDS = (
 # Papers the steps themselves produce: the cell's resolution and the committee's decision.
 AUTOMATIC_PAPERS = (PaperForm.CELL_RESOLUTION, PaperForm.DECISION)
 STAGE_ORDER = list(AdmissionStage.values)
+# Stages of someone the cell is still considering: not yet admitted, not stopped.
+CONSIDERED_STAGES = (AdmissionStage.CANDIDATE, AdmissionStage.STUDIED, AdmissionStage.PROPOSED)
 
 
 def _locked(admission: Admission) -> Admission:
@@ -652,15 +654,20 @@ def membership_recognise_official(
 
 
 def admission_list(*, user: AnyUser, org: Org, include_closed: bool = False) -> QuerySet[Admission]:
-    """Admissions tracked in the org's subtree that the user reads, by stage then name."""
+    """Candidates the org's subtree is considering (or, with `include_closed`, every
+    admission it keeps), that the user reads: furthest along first, then by name."""
     admissions = (
         Admission.objects.visible_to(user)
         .filter(org__path__startswith=org.path)
         .select_related("person", "org")
     )
     if not include_closed:
-        admissions = admissions.open()
-    return admissions.order_by("stage", "person__sort_key", "pk")
+        admissions = admissions.filter(stage__in=CONSIDERED_STAGES)
+    progress = Case(
+        *(When(stage=stage, then=Value(rank)) for rank, stage in enumerate(STAGE_ORDER)),
+        default=Value(len(STAGE_ORDER)),
+    )
+    return admissions.annotate(progress=progress).order_by("-progress", "person__sort_key", "pk")
 
 
 def admission_get_for(

@@ -193,7 +193,9 @@ def _admission_events(admissions: list[Admission], names: dict[int, str]) -> lis
                     "admission",
                     _("Được kết nạp vào Đảng (đảng viên dự bị)"),
                     _("Quyết định số %(number)s của %(org)s")
-                    % {"number": a.decision_number, "org": org_name(names, a.decided_by_id)},
+                    % {"number": a.decision_number, "org": names[a.decided_by_id]}
+                    if a.decided_by_id in names
+                    else _("Quyết định số %(number)s") % {"number": a.decision_number},
                 )
             )
         if a.ceremony_on:

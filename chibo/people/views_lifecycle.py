@@ -252,7 +252,11 @@ def admission_detail(request: HttpRequest, admission_id: int) -> HttpResponse:
         steps.append((reverse("admission_decision", args=[admission.pk]), _("Quyết định kết nạp")))
     if officer and stage == AdmissionStage.ADMITTED:
         steps.append((reverse("admission_ceremony", args=[admission.pk]), _("Lễ kết nạp")))
-    if decider and stage == AdmissionStage.ADMITTED and admission.membership_id:
+    membership = admission.membership
+    probation_over = membership is not None and (
+        (end := admissions.probation_end(membership)) is not None and end <= timezone.localdate()
+    )
+    if decider and stage == AdmissionStage.ADMITTED and probation_over:
         steps.append(
             (reverse("person_official", args=[admission.person_id]), _("Công nhận chính thức"))
         )
@@ -262,7 +266,6 @@ def admission_detail(request: HttpRequest, admission_id: int) -> HttpResponse:
         AdmissionStage.PROPOSED,
     ):
         steps.append((reverse("admission_stop", args=[admission.pk]), _("Dừng xem xét")))
-    membership = admission.membership
     context = {
         "admission": admission,
         "person": admission.person,
@@ -273,8 +276,9 @@ def admission_detail(request: HttpRequest, admission_id: int) -> HttpResponse:
         "steps": steps,
         "probation_end": admissions.probation_end(membership) if membership else None,
         "ceremony_deadline": admissions.ceremony_deadline(admission),
-        "decided_by": org_name(
-            org_names_for(user, [admission.decided_by_id]), admission.decided_by_id
+        # The committee that decided is named to those who may see it.
+        "decided_by": org_names_for(user, [admission.decided_by_id]).get(
+            admission.decided_by_id or 0, ""
         ),
         "history": list(
             AuditEntry.objects.filter(
