@@ -84,6 +84,11 @@ def admitted(org: Org, commune: Org, *, decision: int, ceremony: int | None) -> 
     return admission
 
 
+def member_of(admission: Admission) -> Membership:
+    assert admission.membership is not None
+    return admission.membership
+
+
 def rows() -> dict[str, int]:
     return {
         "admissions": Admission.objects.count(),
@@ -121,7 +126,7 @@ def test_a_candidate_becomes_a_probationary_member_step_by_step(personas):
     admission = admission_record_decision(
         admission=admission, on=ago(120), number="45-QĐ/ĐU", decided_by=personas.commune
     )
-    membership = admission.membership
+    membership = member_of(admission)
     assert admission.stage == AdmissionStage.ADMITTED
     assert (membership.org, membership.family) == (personas.cell_a, Family.PARTY)
     assert membership.status == MembershipStatus.PROBATIONARY
@@ -315,19 +320,19 @@ def test_official_recognition_is_refused_before_twelve_months(personas):
     end = add_months(ago(330), 12)
     before = rows()
     with pytest.raises(ValidationError) as error:
-        membership_recognise_official(membership=admission.membership, decision_number="7-QĐ/ĐU")
+        membership_recognise_official(membership=member_of(admission), decision_number="7-QĐ/ĐU")
     assert messages_of(error)["official_on"] == [
         f"Lò Thị Mai chưa đủ 12 tháng dự bị: thời gian dự bị hết ngày {end:%d/%m/%Y}, chỉ xét "
         "công nhận chính thức từ ngày đó."
     ]
     assert rows() == before
-    admission.membership.refresh_from_db()
-    assert admission.membership.status == MembershipStatus.PROBATIONARY
+    member_of(admission).refresh_from_db()
+    assert member_of(admission).status == MembershipStatus.PROBATIONARY
 
 
 def test_official_from_the_day_probation_ends(personas):
     admission = admitted(personas.cell_a, personas.commune, decision=400, ceremony=390)
-    membership = admission.membership
+    membership = member_of(admission)
     end = add_months(ago(390), 12)
     with pytest.raises(ValidationError) as error:
         membership_recognise_official(
@@ -387,11 +392,11 @@ def test_the_cell_is_reminded_a_month_ahead_and_sees_what_is_overdue(personas):
     assert [r.due_on for r in due] == sorted(r.due_on for r in due)
     # The day the twelve months end, the member is due, not yet overdue.
     at_end = probation_due_list(user=personas.user("dave"), orgs=[commune], today=row.due_on)
-    assert {r.membership.pk: r.state for r in at_end}[soon.membership.pk] == "due"
+    assert {r.membership.pk: r.state for r in at_end}[member_of(soon).pk] == "due"
     # A cell's secretary sees their own cell only.
     mine = probation_due_list(user=personas.user("alice"), orgs=[personas.cell_a, personas.cell_b])
     assert {r.membership.org for r in mine} == {personas.cell_a}
-    assert late.membership.pk not in {r.membership.pk for r in mine}
+    assert member_of(late).pk not in {r.membership.pk for r in mine}
 
 
 def test_rules_are_chosen_by_the_day(personas):
@@ -423,7 +428,7 @@ def test_candidates_follow_their_cell_into_a_merger(personas):
     admission.refresh_from_db()
     assert admission.org == personas.cell_a
     moved = Membership.objects.get(person=personas.bob, ended_on=None)
-    assert moved.previous.end_reason == EndReason.MERGED
+    assert moved.previous is not None and moved.previous.end_reason == EndReason.MERGED
 
 
 # --- pages --------------------------------------------------------------------------------
@@ -482,7 +487,7 @@ def test_only_a_committee_above_decides(personas):
     assert response.status_code == 302
     admission.refresh_from_db()
     assert admission.stage == AdmissionStage.ADMITTED
-    assert admission.membership.status == MembershipStatus.PROBATIONARY
+    assert member_of(admission).status == MembershipStatus.PROBATIONARY
 
 
 def test_the_cell_keeps_the_dossier_from_its_pages(personas):
@@ -541,11 +546,11 @@ def test_demo_has_candidates_and_members_due_soon(demo):
 
 
 def test_papers_of_the_dossier_are_named_as_the_guidance_names_them():
-    assert PaperForm("1-KNĐ").label == "Đơn xin vào Đảng"
-    assert PaperForm("2-KNĐ").label == "Lý lịch của người xin vào Đảng"
-    assert PaperForm("3-KNĐ").label == "Giấy giới thiệu người vào Đảng"
-    assert PaperForm("6-KNĐ").label == "Nghị quyết đề nghị kết nạp đảng viên của chi bộ"
-    assert PaperForm("9-KNĐ").label == "Quyết định kết nạp đảng viên"
+    assert str(PaperForm("1-KNĐ").label) == "Đơn xin vào Đảng"
+    assert str(PaperForm("2-KNĐ").label) == "Lý lịch của người xin vào Đảng"
+    assert str(PaperForm("3-KNĐ").label) == "Giấy giới thiệu người vào Đảng"
+    assert str(PaperForm("6-KNĐ").label) == "Nghị quyết đề nghị kết nạp đảng viên của chi bộ"
+    assert str(PaperForm("9-KNĐ").label) == "Quyết định kết nạp đảng viên"
     assert len(PaperForm.values) == 9
 
 
@@ -556,4 +561,4 @@ def test_probation_of_a_new_cell(personas):
         level=Level.BRANCH,
     )  # fmt: skip
     admission = admitted(cell, personas.commune, decision=30, ceremony=20)
-    assert admission.membership.org == cell
+    assert member_of(admission).org == cell

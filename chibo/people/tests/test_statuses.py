@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from chibo.core.models import AuditEntry
-from chibo.orgs.models import Family
+from chibo.orgs.models import Family, Org
 from chibo.people.admissions import (
     admission_open,
     admission_record_cell_resolution,
@@ -67,7 +67,7 @@ def change(person, action: str, days: int, reason: str = "Lý do", decision: str
 def test_expelled_is_a_closing_party_status():
     assert MembershipStatus.EXPELLED in PARTY_STATUSES
     assert MembershipStatus.EXPELLED in CLOSING_STATUSES
-    assert MembershipStatus("expelled").label == "Khai trừ"
+    assert str(MembershipStatus("expelled").label) == "Khai trừ"
 
 
 @pytest.mark.parametrize(
@@ -271,7 +271,13 @@ def test_the_member_page_shows_the_whole_life_in_date_order(personas):
 def test_party_age_counts_from_the_admission_decision_less_the_gaps(personas):
     person = Person.objects.create(given_name="Ba", full_name="Ba")
 
-    def record(org, start, end, status, joined):
+    def record(
+        org: Org,
+        start: datetime.date,
+        end: datetime.date | None,
+        status: str,
+        joined: datetime.date,
+    ) -> Membership:
         return Membership.objects.create(
             person=person, org=org, family=Family.PARTY, status=status, joined_on=joined,
             official_on=joined.replace(year=joined.year + 1), started_on=start, ended_on=end,

@@ -410,6 +410,7 @@ def test_host_lists_its_guests_apart_on_the_member_list(personas):
 
 def test_demo_has_a_transfer_in_progress(demo):
     transfer = Transfer.objects.get(status=TransferStatus.INTRODUCED)
+    assert transfer.target is not None
     assert transfer.org.code == "DU-DT-CB16" and transfer.target.code == "DU-DT-CB17"
     page = text_of(demo.client("danguy").get(reverse("org_party_life", args=["DU-DT"])))
     assert transfer.person.full_name in page
@@ -417,3 +418,47 @@ def test_demo_has_a_transfer_in_progress(demo):
     assert (
         demo.client("bithu1").get(reverse("transfer_detail", args=[transfer.pk])).status_code == 404
     )
+
+
+def test_party_life_pages_run_a_bounded_number_of_queries(personas, django_assert_max_num_queries):
+    from chibo.people.admissions import admission_open
+    from chibo.people.services import PersonData, membership_create, person_create
+
+    dave = client_for(personas, "dave")
+    url = reverse("org_party_life", args=["T-C"])
+    person_url = reverse("person_detail", args=[personas.charlie.pk])
+
+    def grow(count: int, offset: int) -> None:
+        for index in range(count):
+            admission_open(
+                org=personas.cell_a,
+                data=PersonData(
+                    full_name=f"Lò Thị Số{offset + index}",
+                    gender="female",
+                    birth_date=datetime.date(1995, 1, 1),
+                ),
+                listed_on=ago(10),
+            )
+            member = person_create(
+                data=PersonData(full_name=f"Hà Văn Số{offset + index}"), org_id=personas.cell_a.pk
+            )
+            membership = membership_create(
+                person=member,
+                org=personas.cell_a,
+                status=MembershipStatus.PROBATIONARY,
+                joined_on=ago(360),
+                started_on=ago(360),
+            )
+            transfer_request(membership=membership, request=official_request(personas))
+
+    grow(1, 0)
+    with django_assert_max_num_queries(30) as few:
+        assert dave.get(url).status_code == 200
+    with django_assert_max_num_queries(40) as few_person:
+        assert dave.get(person_url).status_code == 200
+    grow(6, 10)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = dave.get(url)
+    assert text_of(page).count("Hà Văn Số") >= 7 * 2  # due soon and transferring
+    with django_assert_max_num_queries(len(few_person.captured_queries)):
+        dave.get(person_url)
