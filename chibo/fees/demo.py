@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from chibo.core.models import User
 from chibo.fees.ledger import DUE_STATUSES, Account
@@ -71,11 +72,11 @@ def seed_fee_demo(*, today: datetime.date | None = None, progress: Progress = _q
     today = today or timezone.localdate()
     root = Org.objects.filter(code=ROOT_CODE).first()
     if root is None:
-        progress("Chưa có dữ liệu mẫu của tỉnh, bỏ qua đảng phí mẫu.")
+        progress(_("Chưa có dữ liệu mẫu của tỉnh, bỏ qua đảng phí mẫu."))
         return 0
     with transaction.atomic():
         if FeeBasis.objects.filter(org__path__startswith=root.path).exists():
-            progress("Đảng phí mẫu đã có, không ghi thêm.")
+            progress(_("Đảng phí mẫu đã có, không ghi thêm."))
             return 0
         return _Builder(root, today).build(progress)
 
@@ -168,8 +169,8 @@ class _Builder:
         FeePayment.objects.bulk_create(payments, batch_size=1000)
         FeeExcuse.objects.bulk_create(excuses)
         progress(
-            f"Đảng phí mẫu: {len(bases)} căn cứ, {len(payments)} khoản nộp, "
-            f"{len(excuses)} lý do chính đáng."
+            _("Đảng phí mẫu: %(bases)s căn cứ, %(payments)s khoản nộp, %(excuses)s lý do.")
+            % {"bases": len(bases), "payments": len(payments), "excuses": len(excuses)}
         )
         return len(bases) + len(payments) + len(excuses)
 

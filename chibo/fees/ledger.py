@@ -16,11 +16,8 @@ from __future__ import annotations
 
 import datetime
 import enum
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-
-from django.db.models import Q
 
 from chibo.fees.models import FeeBasis, FeeExcuse, FeePayment
 from chibo.fees.rules import NoRuleError, monthly_rate
@@ -274,22 +271,3 @@ def flagged(
             found.append(FlaggedMember(account, membership, summary))
     found.sort(key=lambda f: (-f.flag, -len(f.summary.without_reason), f.account.person.sort_key))
     return found
-
-
-def months_between(first: datetime.date, last: datetime.date) -> list[datetime.date]:
-    months, month = [], month_start(first)
-    while month <= month_start(last):
-        months.append(month)
-        month = add_months(month, 1)
-    return months
-
-
-def period_q(first: datetime.date, last: datetime.date) -> Q:
-    return Q(month__gte=month_start(first), month__lte=month_start(last))
-
-
-def totals_by_month(payments: Iterable[FeePayment]) -> dict[datetime.date, int]:
-    sums: dict[datetime.date, int] = defaultdict(int)
-    for payment in payments:
-        sums[payment.month] += payment.amount
-    return dict(sums)

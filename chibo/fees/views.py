@@ -295,8 +295,8 @@ def _person_fee_post(
             "month": excuse.month.strftime("%m/%Y")
         }
     except ValidationError as error:
-        aliases = {"first_month": "first_month", "person": "__all__"}
-        apply_service_errors(form, error, aliases=aliases)
+        # "person": the member left the roll meanwhile; said above the form.
+        apply_service_errors(form, error, aliases={"person": "__all__"})
         return ""
 
 

@@ -54,3 +54,14 @@ def test_bithu1s_cell_has_an_early_warning_and_a_removal_case(demo: Any) -> None
     )
     assert sheet.rows and all(not row.needs_basis for row in sheet.rows)
     assert 0 < sheet.collected <= sheet.expected or sheet.paid_count == 0
+
+
+def test_resetting_the_demo_takes_its_fees_along(demo: Any) -> None:
+    from chibo.people.demo import seed_demo
+
+    seed_fee_demo()
+    seed_demo(reset=True)
+    assert not FeeBasis.objects.exists()
+    assert not FeePayment.objects.exists()
+    assert not FeeExcuse.objects.exists()
+    assert seed_fee_demo() > 3000
