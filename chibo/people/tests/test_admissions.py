@@ -543,6 +543,11 @@ def test_demo_has_candidates_and_members_due_soon(demo):
     page = text_of(demo.client("danguy").get(reverse("org_detail", args=["DU-DT"])))
     assert "Sắp đến hạn chuyển chính thức" in page
     assert "Sắp đến hạn: còn" in page
+    # The secretary is reminded on the home page too; a plain member is not.
+    name = due[0].membership.person.full_name
+    home = text_of(demo.client("bithu1").get("/"))
+    assert "Sắp đến hạn chuyển chính thức:" in home and name in home
+    assert name not in text_of(demo.client("dangvien1").get("/"))
 
 
 def test_papers_of_the_dossier_are_named_as_the_guidance_names_them():
