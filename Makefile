@@ -5,6 +5,8 @@ PYTHON ?= python3
 PORT ?= 8000
 RESET ?=
 PYTEST_ARGS ?=
+# pytest-xdist processes per suite run (each has its own test database); 0 runs in-process.
+PYTEST_WORKERS ?= 2
 BENCH_ARGS ?=
 # Benchmarks seed 300,000 members: a database of their own, never the demo's.
 BENCH_DATA_DIR ?= var/bench
@@ -14,7 +16,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.installed-bench
 CHIBO := $(BIN)/chibo
-PYTEST := $(BIN)/pytest
+PYTEST := $(BIN)/pytest -n $(PYTEST_WORKERS)
 # The suites choose their own database: a developer's DATABASE_URL or production mode
 # must never leak into them.
 TEST_ENV := env -u DATABASE_URL -u CHIBO_MODE -u DEBUG -u SECRET_KEY
