@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "chibo.imports",
     # Party fees (đảng phí): builds on people, which never imports it.
     "chibo.fees",
+    "chibo.demo",
 ]
 
 MIDDLEWARE = [

@@ -1,4 +1,8 @@
-"""`chibo demo [--reset]`: write the demo province and print its logins."""
+"""`chibo demo [--reset]`: write the demo province and print its logins.
+
+The people, offices and party life come from chibo.people.demo; a year of party fees
+from chibo.fees.demo, which builds on them.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
+from chibo.fees.demo import seed_fee_demo
 from chibo.people.demo import DEMO_PASSWORD, LOGINS, seed_demo
 
 
@@ -24,6 +29,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.perf_counter()
         seed_demo(reset=options["reset"], progress=self.stdout.write)
+        seed_fee_demo(progress=self.stdout.write)
         self.stdout.write(
             _("Xong sau %(seconds).1f giây.") % {"seconds": time.perf_counter() - started}
         )
