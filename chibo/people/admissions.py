@@ -75,7 +75,9 @@ CONSIDERED_STAGES = (AdmissionStage.CANDIDATE, AdmissionStage.STUDIED, Admission
 def _locked(admission: Admission) -> Admission:
     """The admission re-read under a row lock, so two clicks cannot both pass a check."""
     return (
-        Admission.objects.select_for_update().select_related("person", "org").get(pk=admission.pk)
+        Admission.objects.select_for_update(of=("self",))
+        .select_related("person", "org")
+        .get(pk=admission.pk)
     )
 
 
@@ -578,7 +580,9 @@ def membership_recognise_official(
     so that day is the default.
     """
     membership = (
-        Membership.objects.select_for_update().select_related("person", "org").get(pk=membership.pk)
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("person", "org")
+        .get(pk=membership.pk)
     )
     name = membership.person.full_name
     if not membership.is_current or membership.family != Family.PARTY:

@@ -149,7 +149,9 @@ def membership_change_status(
 ) -> Membership:
     """Change a party member's standing; closing statuses end the membership (kept)."""
     membership = (
-        Membership.objects.select_for_update().select_related("person", "org").get(pk=membership.pk)
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("person", "org")
+        .get(pk=membership.pk)
     )
     name = membership.person.full_name
     if not membership.is_current or membership.family != Family.PARTY:

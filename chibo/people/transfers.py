@@ -87,7 +87,9 @@ def person_has_open_transfer(*, person_id: int) -> bool:
 
 def _locked(transfer: Transfer) -> Transfer:
     return (
-        Transfer.objects.select_for_update()
+        # Only the transfer's row is locked: the unit it goes to may be missing (outside the
+        # system), and PostgreSQL cannot lock the empty side of an outer join.
+        Transfer.objects.select_for_update(of=("self",))
         .select_related("person", "org", "target", "membership")
         .get(pk=transfer.pk)
     )
@@ -172,7 +174,9 @@ def transfer_request(
 ) -> Transfer:
     """Write down that a member is to leave, before the letter is issued."""
     membership = (
-        Membership.objects.select_for_update().select_related("person", "org").get(pk=membership.pk)
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("person", "org")
+        .get(pk=membership.pk)
     )
     name = membership.person.full_name
     if not membership.is_current or membership.family != Family.PARTY:
