@@ -82,7 +82,8 @@ def test_merge_moves_child_orgs_and_revokes_grants_on_source(personas):
         level=Level.BASE,
     ), on=ON)  # fmt: skip
     target = Org.objects.get(code="T-C3")
-    assert Org.objects.get_parent(Org.objects.get(code="T-A")).code == "T-C3"
+    parent = Org.objects.get_parent(Org.objects.get(code="T-A"))
+    assert parent is not None and parent.code == "T-C3"
     assert {o.code for o in Org.objects.get_children(target)} == {"T-A", "T-B"}
     assert current_count(target) == 4
     grant.refresh_from_db()

@@ -17,7 +17,8 @@ def test_org_create_with_place_from_official_divisions(personas):
     assert org.name == "Chi bộ xóm Đình"
     assert org.place == "Xóm Đình, Xã Đại Từ, Thái Nguyên"
     assert org.search_text == "chi bo xom dinh t-d"
-    assert Org.objects.get_parent(org).code == "T-C"
+    parent = Org.objects.get_parent(org)
+    assert parent is not None and parent.code == "T-C"
 
 
 @pytest.mark.parametrize(
