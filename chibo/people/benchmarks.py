@@ -147,6 +147,8 @@ def bench_seed(*, members: int, progress: Progress = quiet) -> str:
     rows = [
         ("`chibo seed` (batched INSERTs, computed tree paths)", f"{result.seconds:,.1f}",
          ratio(result.seconds, result.insert_seconds)),
+        ("the same, CPU time of the process", f"{result.cpu_seconds:,.1f}",
+         ratio(result.cpu_seconds, result.insert_seconds)),
         ("bound: inside the INSERT statements", f"{result.insert_seconds:,.1f}", "1.0×"),
         ("naive: services one member at a time (scaled)", f"{naive:,.0f}",
          ratio(naive, result.insert_seconds)),
@@ -203,7 +205,8 @@ class ListCase:
         return f"/api/v1/orgs/{self.org.code}/members?" + "&".join(params)
 
     def slow(self) -> bool:
-        return any(t is not None and t.median > SLOW_MS for t in (self.page, self.api))
+        # Judged on CPU time, so that other work on the machine does not decide it.
+        return any(t is not None and t.cpu_median > SLOW_MS for t in (self.page, self.api))
 
 
 def _bench_user(username: str, *, person_id: int | None = None) -> User:
@@ -386,7 +389,7 @@ TRIGRAM_TABLE = (
 def _explain(cases: list[ListCase], clients: dict[str, Client], repeat: int) -> list[str]:
     slow = [case for case in cases if case.slow()]
     if not slow:
-        return [f"Every list answers in under {SLOW_MS:.0f} ms: nothing to explain."]
+        return [f"Every list takes under {SLOW_MS:.0f} ms of CPU time: nothing to explain."]
     lines = [f"### Why lists take more than {SLOW_MS:.0f} ms", ""]
     like_scans: list[ListCase] = []
     for case in slow:
@@ -437,18 +440,18 @@ def _nocase_experiment(cases: list[ListCase], clients: dict[str, Client], repeat
                 page = measure(get_page, repeat=repeat)
                 api = measure(get_api, repeat=repeat)
                 assert case.page and case.api
-                verdicts.append((case.label, max(page.median, api.median) <= SLOW_MS))
+                verdicts.append((case.label, max(page.cpu_median, api.cpu_median) <= SLOW_MS))
                 rows.append(
                     (
                         case.label,
-                        f"{ms(case.page.median)} → {ms(page.median)}",
-                        f"{ms(case.api.median)} → {ms(api.median)}",
+                        f"{ms(case.page.cpu_median)} → {ms(page.cpu_median)}",
+                        f"{ms(case.api.cpu_median)} → {ms(api.cpu_median)}",
                     )
                 )
             raise _Rollback
     except _Rollback:
         pass
-    lines.append(table(("list", "page ms", "API ms"), rows))
+    lines.append(table(("list", "page, CPU ms", "API, CPU ms"), rows))
     lines.append("")
     fixed = [label for label, fast in verdicts if fast]
     remaining = [label for label, fast in verdicts if not fast]
@@ -467,7 +470,9 @@ def _name_order_experiment(cases: list[ListCase], repeat: int) -> list[str]:
             _run_raw(*_raw_sql(case, drive_by_name=True)), repeat=repeat, count_queries=False
         )
         assert case.raw is not None
-        rows.append((case.label, f"{case.members:,}", ms(case.raw.median), ms(by_name.median)))
+        rows.append(
+            (case.label, f"{case.members:,}", ms(case.raw.cpu_median), ms(by_name.cpu_median))
+        )
     return [
         "A list of a large subtree also sorts: the plan fetches every membership of the "
         "subtree and sorts them all in a temporary B-tree to keep 50 (the raw SQL bound "
@@ -476,7 +481,7 @@ def _name_order_experiment(cases: list[ListCase], repeat: int) -> list[str]:
         "first 50 people who belong to the subtree is fast when the subtree holds most "
         "people, slow when it holds few (SQLite's `CROSS JOIN` fixes that join order):",
         "",
-        table(("list", "members", "raw SQL ms", "raw SQL driven by name order, ms"), rows),
+        table(("list", "members", "raw SQL, CPU ms", "raw SQL driven by name order, CPU ms"), rows),
         "",
         "So the selector could walk in name order when the subtree is large (its member "
         "count is known from the roll-up) and keep the current plan for small subtrees; "
@@ -510,8 +515,8 @@ def _trigram_experiment(case: ListCase, repeat: int) -> list[str]:
         "person: no B-tree index serves a substring. A trigram index does: on PostgreSQL a "
         "GIN index with `gin_trgm_ops` (extension pg_trgm) on `search_text`; on SQLite an "
         "FTS5 table with the trigram tokenizer over the same column, kept by triggers. "
-        f"With such a table the raw search goes from {ms(case.raw.median)} ms to "
-        f"{ms(with_index.median)} ms (rolled back after measuring); plan:",
+        f"With such a table the raw search goes from {ms(case.raw.cpu_median)} ms to "
+        f"{ms(with_index.cpu_median)} ms of CPU time (rolled back after measuring); plan:",
         "",
         "```",
         *plan,
@@ -557,43 +562,42 @@ def bench_lists(*, members: int, repeat: int, progress: Progress = quiet) -> str
         "request, session and scope included."
     )
     lines.append("")
-    rows = []
-    for case in cases:
-        assert case.page and case.api and case.naive and case.raw
-        rows.append(
-            (
-                case.label,
-                f"{case.members:,}",
-                ms(case.page.median),
-                ms(case.api.median),
-                ms(case.naive.median),
-                ms(case.raw.median),
-                ratio(case.page.median, case.raw.median),
-                ratio(case.api.median, case.raw.median),
-                ratio(case.naive.median, case.api.median),
-                f"{case.page.queries} / {case.api.queries}",
-            )
-        )
-    lines.append(
-        table(
-            (
-                "list",
-                "members",
-                "page",
-                "API",
-                "naive",
-                "raw SQL",
-                "page ÷ raw",
-                "API ÷ raw",
-                "naive ÷ API",
-                "queries page / API",
-            ),
-            rows,
-        )
+    headers = (
+        "list", "members", "page", "API", "naive", "raw SQL", "page ÷ raw", "API ÷ raw",
+        "naive ÷ API", "queries page / API",
+    )  # fmt: skip
+    views: tuple[tuple[str, Callable[[Timing], float]], ...] = (
+        ("Wall-clock time, ms:", lambda t: t.median),
+        (
+            "CPU time of the process, ms (the same runs; what the work costs whatever "
+            "else the machine is doing):",
+            lambda t: t.cpu_median,
+        ),
     )
-    lines.append("")
+    for title, pick in views:
+        rows = []
+        for case in cases:
+            assert case.page and case.api and case.naive and case.raw
+            page, api, naive, raw = (pick(t) for t in (case.page, case.api, case.naive, case.raw))
+            rows.append(
+                (
+                    case.label,
+                    f"{case.members:,}",
+                    ms(page),
+                    ms(api),
+                    ms(naive),
+                    ms(raw),
+                    ratio(page, raw),
+                    ratio(api, raw),
+                    ratio(naive, api),
+                    f"{case.page.queries} / {case.api.queries}",
+                )
+            )
+        lines += [title, "", table(headers, rows), ""]
     slow = [case.label for case in cases if case.slow()]
-    lines.append(f"Over {SLOW_MS:.0f} ms: " + (", ".join(slow) if slow else "none") + ".")
+    lines.append(
+        f"Over {SLOW_MS:.0f} ms of CPU time: " + (", ".join(slow) if slow else "none") + "."
+    )
     lines.append("")
     lines += _explain(cases, clients, repeat)
     return "\n".join(lines)
