@@ -65,7 +65,7 @@ def test_small_run_writes_both_sections(demo, tmp_path, monkeypatch):
     call_command("bench", "--members", "1000", "--repeat", "1", "--output", str(output), stdout=out)
     text = output.read_text(encoding="utf-8")
     assert "<!-- bench:seed -->" in text and "<!-- bench:lists -->" in text
-    assert "1,000 members in" in text
+    assert "1,000 members in" in text and "s of CPU" in text
     for label in ("cell SYN-B0001-C002", "commune SYN-B0001 + cells", "province SYN-TINH + all"):
         assert label in text
     # The naive list found exactly what the API counted (checked inside the run).
