@@ -29,7 +29,7 @@ RESET_FLAG := $(if $(filter-out 0 no false,$(RESET)),--reset)
 	test-postgres messages bench clean distclean
 
 help:
-	@echo "make demo        install, migrate, seed the demo (RESET=1 starts it over), serve on 127.0.0.1:$(PORT)"
+	@echo "make demo        install, migrate, seed the demo (RESET=1 starts it over), serve on 127.0.0.1:$(PORT) with a task worker"
 	@echo "make test        lint, type-check, migration check, the suite on SQLite then on PostgreSQL"
 	@echo "make lint        ruff check and mypy"
 	@echo "make test-sqlite / make test-postgres   one database only (PYTEST_ARGS=... passes options)"
@@ -60,6 +60,9 @@ demo: install
 	$(CHIBO) migrate --noinput
 	$(CHIBO) demo $(RESET_FLAG)
 	@echo "Chibo: http://127.0.0.1:$(PORT)/  (logins in README.md, password chibo-demo)"
+	@# The background worker runs imports uploaded from the pages; it stops with the server.
+	$(CHIBO) db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(CHIBO) runserver 127.0.0.1:$(PORT)
 
 lint: install
