@@ -25,13 +25,13 @@ MO := $(patsubst %.po,%.mo,$(wildcard chibo/locale/*/LC_MESSAGES/*.po))
 RESET_FLAG := $(if $(filter-out 0 no false,$(RESET)),--reset)
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo test lint format-check typecheck migrations-check test-sqlite \
+.PHONY: help install demo test lint typecheck migrations-check test-sqlite \
 	test-postgres messages bench clean distclean
 
 help:
 	@echo "make demo        install, migrate, seed the demo (RESET=1 starts it over), serve on 127.0.0.1:$(PORT) with a task worker"
 	@echo "make test        lint, type-check, migration check, the suite on SQLite then on PostgreSQL"
-	@echo "make lint        ruff check and mypy"
+	@echo "make lint        ruff check, ruff format --check and mypy"
 	@echo "make test-sqlite / make test-postgres   one database only (PYTEST_ARGS=... passes options)"
 	@echo "make messages    extract new strings into chibo/locale/en and list the untranslated ones"
 	@echo "make bench       run the benchmarks in $(BENCH_DATA_DIR) and update docs/benchmarks.md (BENCH_ARGS=...)"
@@ -67,11 +67,8 @@ demo: install
 
 lint: install
 	$(BIN)/ruff check .
-	$(BIN)/mypy chibo scripts
-
-# Not part of `make test` until the whole code base has been through `ruff format`.
-format-check: install
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy chibo scripts
 
 typecheck: install
 	$(BIN)/mypy chibo scripts
@@ -88,6 +85,7 @@ test-postgres: install
 
 test: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy chibo scripts
 	$(TEST_ENV) $(CHIBO) makemigrations --check --dry-run
 	@echo "== test suite on SQLite =="
