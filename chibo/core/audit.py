@@ -49,3 +49,26 @@ def audit_record(
         before=before or {},
         after=after or {},
     )
+
+
+def audit_person_change(
+    *,
+    subject: Any,
+    fields: Iterable[str],
+    before: dict[str, Any] | None,
+    summary: str,
+    actor: models.Model | None,
+    action: str = AuditEntry.Action.UPDATE,
+) -> AuditEntry:
+    """An entry for a record that belongs to one person in one org (an admission, a
+    transfer …): its values after the change are read from the record itself."""
+    return audit_record(
+        actor=actor,
+        action=action,
+        subject=subject,
+        org_id=subject.org_id,
+        person_id=subject.person_id,
+        summary=summary,
+        before=before,
+        after=snapshot(subject, fields),
+    )

@@ -22,7 +22,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chibo.core.audit import audit_record, snapshot
+from chibo.core.audit import audit_person_change, audit_record, snapshot
 from chibo.core.models import AuditEntry
 from chibo.core.roles import Role
 from chibo.core.scoping import get_for
@@ -89,15 +89,13 @@ def _audit(
     actor: User | None,
     action: str = AuditEntry.Action.UPDATE,
 ) -> None:
-    audit_record(
+    audit_person_change(
+        subject=admission,
+        fields=ADMISSION_FIELDS,
+        before=before,
+        summary=summary,
         actor=actor,
         action=action,
-        subject=admission,
-        org_id=admission.org_id,
-        person_id=admission.person_id,
-        summary=summary,
-        before=before,
-        after=snapshot(admission, ADMISSION_FIELDS),
     )
 
 

@@ -23,7 +23,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chibo.core.audit import audit_record, snapshot
+from chibo.core.audit import audit_person_change, audit_record, snapshot
 from chibo.core.models import AuditEntry
 from chibo.core.roles import Role
 from chibo.core.scoping import get_for
@@ -103,15 +103,13 @@ def _audit(
     actor: User | None,
     action: str = AuditEntry.Action.UPDATE,
 ) -> None:
-    audit_record(
+    audit_person_change(
+        subject=transfer,
+        fields=TRANSFER_FIELDS,
+        before=before,
+        summary=summary,
         actor=actor,
         action=action,
-        subject=transfer,
-        org_id=transfer.org_id,
-        person_id=transfer.person_id,
-        summary=summary,
-        before=before,
-        after=snapshot(transfer, TRANSFER_FIELDS),
     )
 
 
