@@ -344,3 +344,8 @@ def bench_import(*, rows: int = DEFAULT_ROWS, say: Say = print) -> str:
         f"Database: {connection.vendor}.",
     ]
     return "\n".join(body)
+
+
+def run_import(*, rows: int = DEFAULT_ROWS, say: Say = print, **_options: object) -> str:
+    """`chibo bench import`."""
+    return bench_import(rows=rows, say=say)

@@ -604,3 +604,13 @@ def bench_lists(*, members: int, repeat: int, progress: Progress = quiet) -> str
     lines.append("")
     lines += _explain(cases, clients, repeat)
     return "\n".join(lines)
+
+
+def run_seed(*, members: int, say: Progress = quiet, **_options: object) -> str:
+    """`chibo bench seed`."""
+    return bench_seed(members=members, progress=say)
+
+
+def run_lists(*, members: int, repeat: int, say: Progress = quiet, **_options: object) -> str:
+    """`chibo bench lists`."""
+    return bench_lists(members=members, repeat=repeat, progress=say)
