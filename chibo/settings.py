@@ -55,6 +55,10 @@ INSTALLED_APPS = [
     "chibo.imports",
     # Party fees (đảng phí): builds on people, which never imports it.
     "chibo.fees",
+    # Study themes, commitments and plans; builds on people.
+    "chibo.plans",
+    # Cell and branch meetings; builds on people and plans (topics pick issued themes).
+    "chibo.meetings",
     "chibo.demo",
 ]
 
