@@ -231,6 +231,11 @@ class Meeting(models.Model):
     held_started_at = models.DateTimeField(_("bắt đầu"), null=True, blank=True)
     held_ended_at = models.DateTimeField(_("kết thúc"), null=True, blank=True)
     cancelled_reason = models.CharField(_("lý do hủy"), max_length=300, blank=True)
+    # Written by the roll call, so statistics over a province read one row per meeting
+    # instead of one per member and meeting: members expected (on the roll, not exempt,
+    # not temporarily transferred out) and members present.
+    expected_count = models.PositiveIntegerField(default=0)
+    present_count = models.PositiveIntegerField(default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

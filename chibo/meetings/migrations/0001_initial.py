@@ -223,6 +223,8 @@ class Migration(migrations.Migration):
                     "cancelled_reason",
                     models.CharField(blank=True, max_length=300, verbose_name="lý do hủy"),
                 ),
+                ("expected_count", models.PositiveIntegerField(default=0)),
+                ("present_count", models.PositiveIntegerField(default=0)),
                 (
                     "created_at",
                     models.DateTimeField(default=django.utils.timezone.now, editable=False),
