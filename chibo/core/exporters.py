@@ -12,6 +12,7 @@ import contextlib
 import csv
 import datetime
 import enum
+import getpass
 import io
 import tempfile
 from abc import ABC, abstractmethod
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, ClassVar
 
+from django.db import models
 from django.http import StreamingHttpResponse
 from django.utils import translation
 from django.utils.functional import Promise
@@ -31,6 +33,9 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
+
+from chibo.core.audit import audit_record
+from chibo.core.models import AuditEntry
 
 if TYPE_CHECKING:
     from django.core.management.base import CommandParser
@@ -76,6 +81,29 @@ class ExportError(ValueError):
     """A request for an export that cannot be made, with a message for the user."""
 
 
+class Via(enum.StrEnum):
+    """The ways an export leaves the platform, as its audit entry names them."""
+
+    PAGE = "page"
+    COMMAND = "command"
+    TASK = "task"
+
+
+@dataclass(frozen=True)
+class ExportAudit:
+    """What the audit entry of an export says besides its format: who takes which org's
+    data, filtered how, and how many records (people, not spreadsheet rows)."""
+
+    actor: models.Model | None
+    org: models.Model
+    # "danh sách đảng viên", "báo cáo thu đảng phí" …: the start of the entry's summary.
+    what: str
+    records: int
+    # Machine-readable, for whoever reads the entry later; `notes` say the same in words.
+    filters: dict[str, Any]
+    notes: Sequence[str] = ()
+
+
 class BaseExporter(ABC):
     """Rows under named columns, with a title block above them.
 
@@ -105,6 +133,12 @@ class BaseExporter(ABC):
 
     def filename(self, fmt: str) -> str:
         return f"{self.filename_stem}.{renderer_for(fmt).extension}"
+
+    def audit(self) -> ExportAudit | None:
+        """Who exports what, for the one audit entry every export writes (page, command
+        line, background task). An exporter of an org's data must say it; None is only
+        for files that carry no one's data (the tests' own lists)."""
+        return None
 
 
 class Renderer(ABC):
@@ -361,9 +395,59 @@ def export_to_path(exporter: BaseExporter, path: Path) -> Renderer:
     return renderer
 
 
-def export_response(exporter: BaseExporter, fmt: str) -> StreamingHttpResponse:
-    """A download of the export, streamed as it is rendered."""
+def export_audit(exporter: BaseExporter, fmt: str, *, via: Via) -> AuditEntry | None:
+    """The audit entry of one export: who, which org, which filters, how many records, in
+    which format and by which way. Written when the export is handed out, so an aborted
+    download still leaves its trace."""
+    details = exporter.audit()
+    if details is None:
+        return None
     renderer = renderer_for(fmt)
+    # The command line's operator is no saved user: the entry names the server account.
+    actor = details.actor if details.actor is not None and details.actor.pk else None
+    after: dict[str, Any] = {
+        "what": details.what,
+        "format": renderer.extension,
+        "records": details.records,
+        "filters": details.filters,
+        "via": str(via),
+        "file": exporter.filename(fmt),
+    }
+    if actor is None and via is Via.COMMAND:
+        after["server_account"] = _server_account()
+    summary = _("Xuất %(what)s của %(org)s: %(count)s người, tệp %(format)s") % {
+        "what": details.what,
+        "org": str(details.org),
+        "count": details.records,
+        "format": str(renderer.label),
+    }
+    if details.notes:
+        summary += " (" + "; ".join(details.notes) + ")"
+    if via is Via.COMMAND:
+        summary += " — " + _("bằng dòng lệnh trên máy chủ")
+    return audit_record(
+        actor=actor,
+        action=AuditEntry.Action.EXPORT,
+        subject=details.org,
+        org_id=details.org.pk,
+        summary=summary,
+        after=after,
+    )
+
+
+def _server_account() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        # A container may run under an id with no name.
+        return ""
+
+
+def export_response(exporter: BaseExporter, fmt: str) -> StreamingHttpResponse:
+    """A download of the export, streamed as it is rendered; its audit entry is written
+    first."""
+    renderer = renderer_for(fmt)
+    export_audit(exporter, fmt, via=Via.PAGE)
     response = StreamingHttpResponse(renderer.chunks(exporter), content_type=renderer.content_type)
     response["Content-Disposition"] = str(
         content_disposition_header(as_attachment=True, filename=exporter.filename(fmt))

@@ -34,6 +34,8 @@ class AuditEntry(models.Model):
         SPLIT = "split", _("Chia tách")
         GRANT = "grant", _("Cấp quyền")
         REVOKE = "revoke", _("Thu hồi quyền")
+        # Personal data leaving the platform: who took which list, filtered how.
+        EXPORT = "export", _("Xuất dữ liệu")
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(

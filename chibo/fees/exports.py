@@ -6,15 +6,20 @@ line per unit, then the totals of every unit together.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from chibo.core.exporters import BaseExporter, CellValue, Column, Kind
+from chibo.core.exporters import BaseExporter, CellValue, Column, ExportAudit, Kind
+from chibo.core.models import User
 from chibo.core.vntext import fold
 from chibo.fees.ledger import MonthState
 from chibo.fees.rules.base import FeeCategory
 from chibo.fees.selectors import CellTotal, FeeReport, ReportLine
+
+if TYPE_CHECKING:
+    from chibo.core.scoping import AnyUser
 
 
 def _month_cell(state: MonthState) -> CellValue:
@@ -47,9 +52,23 @@ def period_title(report: FeeReport) -> str:
 class FeeReportExporter(BaseExporter):
     sheet_name = "Đảng phí"
 
-    def __init__(self, report: FeeReport, *, label: str) -> None:
+    def __init__(self, report: FeeReport, *, label: str, user: AnyUser | None = None) -> None:
         self.report = report
         self.label = label
+        self.user = user
+
+    def audit(self) -> ExportAudit:
+        return ExportAudit(
+            actor=self.user if isinstance(self.user, User) else None,
+            org=self.report.org,
+            what=_("báo cáo thu đảng phí"),
+            records=sum(len(cell.lines) for cell in self.report.cells),
+            filters={
+                "first": self.report.first.isoformat(),
+                "last": self.report.last.isoformat(),
+            },
+            notes=[period_title(self.report)],
+        )
 
     @property
     def filename_stem(self) -> str:

@@ -311,7 +311,7 @@ def export(request: HttpRequest, code: str) -> HttpResponseBase:
         first, last, label = form.cleaned_data["period"]
         report = fee_report(user=user, org=org, first=first, last=last, today=today)
         fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
-        return export_response(FeeReportExporter(report, label=label), fmt)
+        return export_response(FeeReportExporter(report, label=label, user=user), fmt)
     quarter = (today.month - 1) // 3 + 1
     context = {
         "org": org,

@@ -20,6 +20,7 @@ from chibo.core.exporters import (
     BaseExporter,
     CellValue,
     Column,
+    ExportAudit,
     ExportError,
     Kind,
     date_text,
@@ -118,6 +119,7 @@ class MemberListExporter(BaseExporter):
         self.filters = filters or MemberFilters()
         self.on = on or timezone.localdate()
         self.row_count = 0
+        self._total: int | None = None
 
     def memberships(self) -> Any:
         return member_list(
@@ -176,13 +178,25 @@ class MemberListExporter(BaseExporter):
             self.row_count = number
             yield row
 
+    def total(self) -> int:
+        """People in the list, counted once for the title block and the audit entry."""
+        if self._total is None:
+            self._total = self.memberships().count()
+        return self._total
+
     def title_lines(self) -> Sequence[str]:
-        total = self.memberships().count()
+        total = self.total()
         lines = [str(LIST_TITLES.get(self.org.family, _("DANH SÁCH THÀNH VIÊN"))), self.org.name]
         notes = [
             _("Tính đến ngày %(date)s: %(count)s người")
-            % {"date": date_text(self.on), "count": f"{total:,}".replace(",", ".")}
+            % {"date": date_text(self.on), "count": f"{total:,}".replace(",", ".")},
+            *self.filter_notes(),
         ]
+        lines.append("; ".join(notes))
+        return lines
+
+    def filter_notes(self) -> list[str]:
+        notes = []
         if self.filters.descendants:
             notes.append(_("gồm cả các đơn vị trực thuộc"))
         if self.filters.status:
@@ -191,8 +205,21 @@ class MemberListExporter(BaseExporter):
             )
         if self.filters.query:
             notes.append(_("tên khớp với “%(query)s”") % {"query": self.filters.query})
-        lines.append("; ".join(notes))
-        return lines
+        return notes
+
+    def audit(self) -> ExportAudit:
+        return ExportAudit(
+            actor=self.user if isinstance(self.user, User) else None,
+            org=self.org,
+            what=str(LIST_TITLES.get(self.org.family, _("DANH SÁCH THÀNH VIÊN"))).lower(),
+            records=self.total(),
+            filters={
+                "query": self.filters.query,
+                "status": self.filters.status,
+                "descendants": self.filters.descendants,
+            },
+            notes=self.filter_notes(),
+        )
 
     @property
     def filename_stem(self) -> str:

@@ -13,7 +13,14 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
 
-from chibo.core.exporters import ExportError, cli_exports, export_to_path, formats
+from chibo.core.exporters import (
+    ExportError,
+    Via,
+    cli_exports,
+    export_audit,
+    export_to_path,
+    formats,
+)
 
 
 class Command(BaseCommand):
@@ -46,6 +53,12 @@ class Command(BaseCommand):
             renderer = export_to_path(exporter, output)
         except ExportError as error:
             raise CommandError(str(error)) from error
+        try:
+            export_audit(exporter, renderer.extension, via=Via.COMMAND)
+        except BaseException:
+            # No file of personal data without its audit entry.
+            output.unlink(missing_ok=True)
+            raise
         self.stdout.write(
             _("Đã xuất %(what)s ra %(path)s (%(format)s).")
             % {"what": export.summary(exporter), "path": output, "format": renderer.label}
