@@ -8,5 +8,6 @@ urlpatterns = [
     path("", include("chibo.people.urls_lifecycle")),
     path("", include("chibo.fees.urls")),
     path("", include("chibo.imports.urls")),
+    path("", include("chibo.meetings.urls")),
     path("api/v1/", include("chibo.api_urls")),
 ]
