@@ -3,8 +3,8 @@
 What the figures mean (docs/meetings.md says the same for readers):
 
 - A *unit* is an org that holds the monthly meeting itself: a cell or branch (chi bộ, chi
-  hội, chi đoàn: level BRANCH), or a grassroots cell with no cells under it (chi bộ cơ sở:
-  level BASE without children). Committees' own sessions (flag salute) are not counted.
+  hội, chi đoàn) or a group (tổ), the levels `schedule.UNIT_LEVELS` plans meetings for.
+  Committees' own sessions (flag salute) are counted as meetings held, never as units.
 - A unit is *due* a meeting in a month when it is active, or ended (merged, dissolved) on
   or after the first day of that month. Creation dates are not used: the register keeps
   when a record was typed in, not when the cell was founded.
@@ -47,12 +47,9 @@ from django.db.models.expressions import Combinable
 from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear, Substr
 
 from chibo.meetings.models import Meeting, MeetingDocument, MeetingKind, MeetingStatus, ScheduleRule
-from chibo.orgs.models import Level, Org, OrgStatus
+from chibo.meetings.schedule import REGULAR_KINDS, THEMATIC_KINDS, UNIT_LEVELS
+from chibo.orgs.models import Org, OrgStatus
 
-# Kinds that are the unit's regular monthly meeting.
-REGULAR_KINDS = (MeetingKind.REGULAR, MeetingKind.COMBINED, MeetingKind.BRANCH)
-# Kinds that are a thematic meeting (the quarterly obligation).
-THEMATIC_KINDS = (MeetingKind.THEMATIC, MeetingKind.COMBINED)
 # Kinds that must be entered before the committee's deadline: the planned ones.
 SCHEDULED_KINDS = (
     MeetingKind.REGULAR,
@@ -67,9 +64,7 @@ EARLIEST_YEAR = 2000
 
 def unit_q(prefix: str = "") -> Q:
     """Orgs that hold monthly meetings themselves, as a Q on Org (or on `prefix`org)."""
-    return Q(**{f"{prefix}level": Level.BRANCH}) | Q(
-        **{f"{prefix}level": Level.BASE, f"{prefix}numchild": 0}
-    )
+    return Q(**{f"{prefix}level__in": UNIT_LEVELS})
 
 
 def due_q(month: datetime.date, prefix: str = "") -> Q:

@@ -1,8 +1,8 @@
 """Meeting statistics against a small tree counted by hand.
 
 S-P (province, deadline rule: the 25th) → S-C (commune committee, rule: the 20th) → cells
-S-A, S-B, S-X (merged away on 10 March); S-P → S-D (a grassroots cell with no cells below:
-a unit itself). Today is 15 July 2025: months 1-7 are due, 1-6 are over.
+S-A, S-B, S-X (merged away on 10 March); S-P → S-D (a cell directly under the province).
+Today is 15 July 2025: months 1-7 are due, 1-6 are over.
 
 Regular meetings held (period):     Jan Feb Mar Apr May Jun Jul
   S-A  (May is combined)             x   x   x   x   C   x   planned
@@ -90,7 +90,7 @@ def tree(db: None) -> Tree:
     a = make(commune, "S-A", Level.BRANCH)
     b = make(commune, "S-B", Level.BRANCH)
     x = make(commune, "S-X", Level.BRANCH)
-    d = make(province, "S-D", Level.BASE)
+    d = make(province, "S-D", Level.BRANCH)
     org_end(org=x, status=OrgStatus.MERGED, on=D(2025, 3, 10), merged_into=a)
     ScheduleRule.objects.create(org=province, deadline_day=25)
     ScheduleRule.objects.create(org=commune, deadline_day=20)
