@@ -31,6 +31,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db.models import (
     Case,
     Count,
@@ -44,7 +45,15 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import Combinable
-from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear, Substr
+from django.db.models.functions import (
+    Coalesce,
+    ExtractDay,
+    ExtractMonth,
+    ExtractQuarter,
+    ExtractYear,
+    Substr,
+)
+from django.utils.translation import gettext as _
 
 from chibo.meetings.models import Meeting, MeetingDocument, MeetingKind, MeetingStatus, ScheduleRule
 from chibo.meetings.schedule import REGULAR_KINDS, THEMATIC_KINDS, UNIT_LEVELS
@@ -363,7 +372,6 @@ def late_document_rows(*, org: Org, year: int) -> dict[int, int]:
 
 def quarter_rows(*, org: Org, year: int) -> dict[int, tuple[int, int]]:
     """Per quarter: (units that held a thematic meeting, thematic meetings held)."""
-    quarter = (ExtractMonth("period") - Value(1)) / Value(3) + Value(1)
     rows = (
         Meeting.objects.filter(
             _period_range(year),
@@ -372,7 +380,7 @@ def quarter_rows(*, org: Org, year: int) -> dict[int, tuple[int, int]]:
             status=MeetingStatus.HELD,
             kind__in=THEMATIC_KINDS,
         )
-        .annotate(quarter=ExpressionWrapper(quarter, output_field=IntegerField()))
+        .annotate(quarter=ExtractQuarter("period"))
         .values("quarter")
         .annotate(units=Count("org_id", distinct=True), meetings=Count("id"))
         .order_by()
@@ -547,3 +555,25 @@ def meeting_stats(
         missed=missed,
         children=child_rows(children=children or [], org=org, year=year, today=today),
     )
+
+
+def clean_year(value: str | int | None, today: datetime.date) -> int:
+    """The year asked for, or the current one when none is given; a Vietnamese error
+    naming the field otherwise."""
+    if value is None or value == "":
+        return today.year
+    latest = today.year + 1
+    try:
+        year = int(str(value).strip())
+    except ValueError:
+        year = 0
+    if not EARLIEST_YEAR <= year <= latest:
+        raise ValidationError(
+            {
+                "year": _(
+                    "Năm “%(value)s” không hợp lệ: hãy nhập một năm từ %(first)s đến %(last)s."
+                )
+                % {"value": str(value)[:20], "first": EARLIEST_YEAR, "last": latest}
+            }
+        )
+    return year
