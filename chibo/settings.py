@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "chibo.plans",
     # Cell and branch meetings; builds on people and plans (topics pick issued themes).
     "chibo.meetings",
+    # Year-end evaluation and grading; reads meetings and commitments as evidence.
+    "chibo.evaluation",
     "chibo.demo",
 ]
 
