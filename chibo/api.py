@@ -21,6 +21,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from chibo.core.api_auth import BearerAuth, LoginRejected, api_token_for_login
 from chibo.core.api_errors import describe_errors
 from chibo.core.schemas import ErrorOut, ValidationErrorOut
+from chibo.meetings.api import router as meetings_router
 from chibo.meetings.api_stats import router as meeting_stats_router
 from chibo.orgs.api import router as orgs_router
 from chibo.people.api import router as people_router
@@ -143,4 +144,5 @@ def token_create(request: HttpRequest, payload: TokenIn) -> Status[dict[str, Any
 api.add_router("/auth", auth_router)
 api.add_router("/orgs", orgs_router)
 api.add_router("", people_router)
+api.add_router("", meetings_router)
 api.add_router("", meeting_stats_router)

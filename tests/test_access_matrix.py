@@ -113,6 +113,11 @@ PUBLIC_PAGES = {
     "i18n/setlang/": "choosing the language",
     "api/v1/": "django-ninja's root, a 404 that lets it reverse its own URLs",
     "api/v1/openapi.json": "the API description",
+    "calendar/<str:token>.ics": (
+        "a member's private iCalendar feed: calendar programs cannot log in, so the long "
+        "random token in the URL is the key; an unknown or revoked token answers 404 "
+        "(tested in chibo/meetings/tests/test_reminders.py)"
+    ),
     "orgs/divisions/<int:province>/communes.json": (
         "the official communes of a province for the place picker: the same list for "
         "everyone, no org or person in it (login required, see SIGNED_IN_PUBLIC)"
@@ -161,7 +166,9 @@ BODY_REFS: dict[str, str] = {"target": "code", "org": "code", "person": "person_
 
 # Bodies for API operations that write, by (method, path): required before such an
 # operation is covered, so that a 404 is not merely a 422 for an empty body.
-API_WRITE_BODIES: dict[tuple[str, str], dict[str, Any]] = {}
+API_WRITE_BODIES: dict[tuple[str, str], dict[str, Any]] = {
+    ("POST", "/api/v1/meetings/{meeting_id}/absence-notices"): {"reason": "Bận việc nhà"},
+}
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -507,12 +514,32 @@ KWARGS: dict[str, Kwarg] = {
         inside=lambda s: ["xlsx", "csv"],
         outside=lambda s: [],
     ),
+    # A meeting belongs to its unit: members open their own unit's, readers their subtree's.
+    "meeting_id": Kwarg(
+        inside=lambda s: [_meeting(s.inside_org)],
+        outside=lambda s: [_meeting(code) for code in [*s.outside_orgs[:4], OUTSIDER_CELL]],
+    ),
     # Imports of member sheets belong to the org they fill; one is made for each org tried.
     "job_id": Kwarg(
         inside=lambda s: [_import_job(s.inside_org)],
         outside=lambda s: [_import_job(code) for code in [*s.outside_orgs[:4], OUTSIDER_CELL]],
     ),
 }
+
+
+def _meeting(code: str) -> int:
+    """A planned meeting of the org, a week ahead (members may still send a notice)."""
+    from django.utils import timezone
+
+    from chibo.meetings.models import Meeting
+
+    starts_at = timezone.now() + datetime.timedelta(days=7)
+    meeting, _created = Meeting.objects.get_or_create(
+        org=Org.objects.get(code=code),
+        kind="regular",
+        defaults={"period": starts_at.date().replace(day=1), "starts_at": starts_at},
+    )
+    return meeting.pk
 
 
 def _import_job(code: str) -> int:
@@ -661,7 +688,9 @@ def sight(request: pytest.FixtureRequest, outsider: Person, fee_records: None) -
 
 def row_counts() -> dict[str, int]:
     models = [
-        m for m in apps.get_models() if m._meta.app_label in {"core", "orgs", "people", "fees"}
+        m
+        for m in apps.get_models()
+        if m._meta.app_label in {"core", "orgs", "people", "fees", "meetings"}
     ]
     return {m._meta.label: m._default_manager.count() for m in models}
 

@@ -42,6 +42,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chibo.core.models import User
+from chibo.meetings.attendance import AttendanceRow, attendance_counts, standing_on
 from chibo.meetings.models import (
     AbsenceNotice,
     AgendaItem,
@@ -612,7 +613,7 @@ class _Builder:
                     meeting=meeting,
                     person=seat.person,
                     membership=seat.membership,
-                    membership_status=seat.membership.status,
+                    membership_status=standing_on(seat.membership, day),
                     status=status,
                     reason=reason,
                     recorded_by=unit.signer,
@@ -811,26 +812,10 @@ def _org_by_code(orgs: list[Org], code: str) -> Org | None:
 
 def _counts(rows: list[Attendance]) -> dict[str, Any]:
     """The roll call's counts as the minutes' header shows them."""
-    by_status = dict.fromkeys(AttendanceStatus.values, 0)
-    official = probationary = 0
-    for row in rows:
-        by_status[row.status] += 1
-        if row.status == AttendanceStatus.PRESENT:
-            official += row.membership_status == MembershipStatus.OFFICIAL
-            probationary += row.membership_status == MembershipStatus.PROBATIONARY
-    on_roll = len(rows)
-    expected = on_roll - by_status["exempt"] - by_status["transferred"]
-    return {
-        "on_roll": on_roll,
-        "expected": expected,
-        "present": by_status["present"],
-        "official_present": official,
-        "probationary_present": probationary,
-        "excused": by_status["excused"],
-        "unexcused": by_status["unexcused"],
-        "exempt": by_status["exempt"],
-        "transferred": by_status["transferred"],
-    }
+    return attendance_counts(
+        AttendanceRow(status=row.status, membership_status=row.membership_status, hosted=False)
+        for row in rows
+    )
 
 
 def _location(org: Org) -> str:

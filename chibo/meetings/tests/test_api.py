@@ -1,0 +1,175 @@
+"""The meetings API: a unit's schedule, one meeting, its roll call and minutes, absence
+notices; scoped like the pages (members their own unit's schedule, readers the roll)."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from chibo.core.api_auth import api_token_create
+from chibo.core.models import AuditEntry
+from chibo.meetings.demo import seed_meetings_demo
+from chibo.meetings.models import (
+    AbsenceNotice,
+    Attendance,
+    Meeting,
+    MeetingDocument,
+    MeetingKind,
+    MeetingStatus,
+    Minutes,
+)
+
+NOW = timezone.make_aware(datetime.datetime(2026, 11, 22, 10, 0))
+
+
+@pytest.fixture
+def meetings(demo: Any) -> Any:
+    seed_meetings_demo(now=NOW)
+    return demo
+
+
+def api(demo: Any, username: str) -> Client:
+    key = api_token_create(user=demo.user(username)).key
+    return Client(headers={"Authorization": f"Bearer {key}"})
+
+
+def held_meeting(code: str) -> Meeting:
+    meeting = (
+        Meeting.objects.filter(org__code=code, status=MeetingStatus.HELD, kind=MeetingKind.REGULAR)
+        .order_by("-starts_at")
+        .first()
+    )
+    assert meeting is not None
+    return meeting
+
+
+def test_a_member_reads_the_schedule_of_their_unit_not_its_roll(meetings: Any) -> None:
+    client = api(meetings, "dangvien1")
+    page = client.get("/api/v1/orgs/DU-DT-CB01/meetings", {"year": 2026, "limit": 100})
+    assert page.status_code == 200, page.content
+    body = page.json()
+    assert body["count"] == Meeting.objects.filter(org__code="DU-DT-CB01").count()
+    starts = [item["starts_at"] for item in body["items"]]
+    assert starts == sorted(starts)
+    thematic = [item for item in body["items"] if item["kind"] == "thematic"]
+    assert thematic and all(item["topic_title"] for item in thematic)
+    assert body["items"][0]["kind_label"] == "Sinh hoạt định kỳ"
+
+    meeting = held_meeting("DU-DT-CB01")
+    detail = client.get(f"/api/v1/meetings/{meeting.pk}").json()
+    assert [item["order"] for item in detail["agenda"]] == list(range(1, len(detail["agenda"]) + 1))
+    assert detail["chair"] == "Nguyễn Văn Bình"
+    # Only published documents, each flagged late or not.
+    withdrawn = MeetingDocument.objects.create(
+        meeting=meeting, title="Bản nháp chưa công bố", published_at=None
+    )
+    titles = [d["title"] for d in client.get(f"/api/v1/meetings/{meeting.pk}").json()["documents"]]
+    assert withdrawn.title not in titles
+
+    # The roll call and the minutes are for the unit's readers: 403, the meeting is known.
+    assert client.get(f"/api/v1/meetings/{meeting.pk}/attendance").status_code == 403
+    assert client.get(f"/api/v1/meetings/{meeting.pk}/minutes").status_code == 403
+    # Another cell's schedule and meetings do not exist for this member.
+    other = held_meeting("DU-DT-CB02")
+    assert client.get("/api/v1/orgs/DU-DT-CB02/meetings").status_code == 404
+    assert client.get(f"/api/v1/meetings/{other.pk}").status_code == 404
+    assert set(client.get(f"/api/v1/meetings/{other.pk}").json()) == {"detail"}
+
+
+def test_readers_get_the_roll_call_and_every_version_of_the_minutes(meetings: Any) -> None:
+    meeting = held_meeting("DU-DT-CB01")
+    for username in ("bithu1", "danguy", "tinhuy"):
+        sheet = api(meetings, username).get(f"/api/v1/meetings/{meeting.pk}/attendance")
+        assert sheet.status_code == 200, (username, sheet.content)
+        body = sheet.json()
+        assert len(body["rows"]) == Attendance.objects.filter(meeting=meeting).count()
+        assert body["counts"]["expected"] == meeting.expected_count
+        assert body["counts"]["present"] == meeting.present_count
+        names = [row["full_name"] for row in body["rows"]]
+        assert "Nguyễn Văn An" in names  # dangvien1
+    minutes = api(meetings, "bithu1").get(f"/api/v1/meetings/{meeting.pk}/minutes").json()
+    (version,) = minutes["versions"]
+    stored = Minutes.objects.get(meeting=meeting)
+    assert version["current"] and version["locked"] and version["number"] == 1
+    assert version["counts"]["present"] == meeting.present_count
+    assert stored.ended_at and stored.started_at
+    assert version["duration_minutes"] == int(
+        (stored.ended_at - stored.started_at).total_seconds() // 60
+    )
+    # The commune committee reads its whole subtree at once; bithu2 not bithu1's cell.
+    subtree = api(meetings, "danguy").get(
+        "/api/v1/orgs/DU-DT/meetings", {"year": "2026", "descendants": "true", "limit": "1"}
+    )
+    assert (
+        subtree.json()["count"]
+        == Meeting.objects.filter(org__path__startswith=meetings.org("DU-DT").path).count()
+    )
+    assert api(meetings, "bithu2").get(f"/api/v1/meetings/{meeting.pk}/minutes").status_code == 404
+
+
+def test_a_member_sends_an_absence_notice_through_the_api(demo: Any) -> None:
+    cell = demo.org("DU-DT-CB01")
+    starts_at = timezone.now() + datetime.timedelta(days=5)
+    ahead = Meeting.objects.create(
+        org=cell, kind=MeetingKind.REGULAR, period=starts_at.date().replace(day=1),
+        starts_at=starts_at,
+    )  # fmt: skip
+    client = api(demo, "dangvien1")
+    url = f"/api/v1/meetings/{ahead.pk}/absence-notices"
+
+    empty = client.post(url, json.dumps({"reason": "  "}), content_type="application/json")
+    assert empty.status_code == 422
+    assert empty.json()["detail"][0]["loc"] == ["body", "reason"]
+    assert "lý do" in empty.json()["detail"][0]["message"]
+    assert not AbsenceNotice.objects.filter(meeting=ahead).exists()
+
+    sent = client.post(
+        url, json.dumps({"reason": "Đi khám bệnh ở huyện"}), content_type="application/json"
+    )
+    assert sent.status_code == 201, sent.content
+    notice = AbsenceNotice.objects.get(meeting=ahead, withdrawn_at=None)
+    assert notice.person.user == demo.user("dangvien1")
+    assert notice.reason == "Đi khám bệnh ở huyện"
+    assert AuditEntry.objects.filter(subject_type="meetings.absencenotice", subject_id=notice.pk)
+
+    past = Meeting.objects.create(
+        org=cell, kind=MeetingKind.REGULAR, status=MeetingStatus.HELD,
+        period=datetime.date(2026, 1, 1), starts_at=timezone.now() - datetime.timedelta(days=3),
+    )  # fmt: skip
+    late = client.post(
+        f"/api/v1/meetings/{past.pk}/absence-notices",
+        json.dumps({"reason": "Ốm"}),
+        content_type="application/json",
+    )
+    assert late.status_code == 422
+    # Another cell's meeting: 404, nothing written.
+    other = Meeting.objects.create(
+        org=demo.org("DU-DT-CB02"), kind=MeetingKind.REGULAR,
+        period=starts_at.date().replace(day=1), starts_at=starts_at,
+    )  # fmt: skip
+    outside = client.post(
+        f"/api/v1/meetings/{other.pk}/absence-notices",
+        json.dumps({"reason": "Ốm"}),
+        content_type="application/json",
+    )
+    assert outside.status_code == 404
+    assert not AbsenceNotice.objects.filter(meeting=other).exists()
+
+
+def test_the_schedule_costs_the_same_queries_for_few_and_many(
+    meetings: Any, django_assert_max_num_queries: Any
+) -> None:
+    client = api(meetings, "danguy")
+    client.get("/api/v1/orgs/DU-DT/meetings")  # the token's first use writes its date
+    for limit in (3, 200):
+        with django_assert_max_num_queries(8):
+            page = client.get(
+                "/api/v1/orgs/DU-DT/meetings",
+                {"year": "2026", "descendants": "true", "limit": str(limit)},
+            )
+        assert len(page.json()["items"]) == limit
