@@ -26,6 +26,7 @@ BENCHES: dict[str, tuple[str, bool]] = {
     "seed": ("chibo.people.benchmarks:run_seed", True),
     "lists": ("chibo.people.benchmarks:run_lists", True),
     "import": ("chibo.imports.bench:run_import", False),
+    "meetings": ("chibo.meetings.bench:run_meetings", False),
 }
 
 

@@ -28,6 +28,15 @@ class Command(BaseCommand):
             action="store_true",
             help=_("Xóa tỉnh tổng hợp đang có rồi tạo lại."),
         )
+        parser.add_argument(
+            "--meetings",
+            type=int,
+            nargs="?",
+            const=0,
+            default=None,
+            metavar="NĂM",
+            help=_("Thêm một năm sinh hoạt chi bộ cho mọi chi bộ (mặc định năm nay)."),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         members: int = options["members"]
@@ -52,3 +61,29 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write(_("Dùng --reset để tạo lại."))
+        if options["meetings"] is not None:
+            # Imported here: people does not depend on the apps built on it.
+            from chibo.meetings.synthetic import seed_synthetic_meetings
+
+            try:
+                meetings = seed_synthetic_meetings(
+                    year=options["meetings"] or None,
+                    reset=options["reset"],
+                    progress=self.stdout.write,
+                )
+            except ValueError as error:
+                raise CommandError(str(error)) from error
+            if meetings.created:
+                self.stdout.write(
+                    _(
+                        "Đã tạo lịch sinh hoạt năm %(year)s: %(meetings)s buổi của %(cells)s "
+                        "chi bộ, %(absences)s lượt vắng, sau %(seconds).1f giây."
+                    )
+                    % {
+                        "year": meetings.year,
+                        "meetings": meetings.meetings,
+                        "cells": meetings.cells,
+                        "absences": meetings.absences,
+                        "seconds": meetings.seconds,
+                    }
+                )
