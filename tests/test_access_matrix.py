@@ -519,6 +519,16 @@ KWARGS: dict[str, Kwarg] = {
         inside=lambda s: [_meeting(s.inside_org)],
         outside=lambda s: [_meeting(code) for code in [*s.outside_orgs[:4], OUTSIDER_CELL]],
     ),
+    # Topics are read by the readers of their unit (a plain member reads the meetings, not
+    # the register); documents by those readers, and by the unit's members once published.
+    "topic_id": Kwarg(
+        inside=lambda s: [_topic(s.inside_org)] if s.inside_org in s.readable_orgs else [],
+        outside=lambda s: [_topic(code) for code in [*s.outside_orgs[:4], OUTSIDER_CELL]],
+    ),
+    "document_id": Kwarg(
+        inside=lambda s: [_document(s.inside_org)],
+        outside=lambda s: [_document(code) for code in [*s.outside_orgs[:4], OUTSIDER_CELL]],
+    ),
     # Imports of member sheets belong to the org they fill; one is made for each org tried.
     "job_id": Kwarg(
         inside=lambda s: [_import_job(s.inside_org)],
@@ -540,6 +550,40 @@ def _meeting(code: str) -> int:
         defaults={"period": starts_at.date().replace(day=1), "starts_at": starts_at},
     )
     return meeting.pk
+
+
+def _topic(code: str) -> int:
+    """A thematic topic of the org, submitted to the committee above."""
+    from chibo.meetings.models import TopicRegistration
+
+    topic, _created = TopicRegistration.objects.get_or_create(
+        org=Org.objects.get(code=code),
+        year=datetime.date.today().year,
+        month=6,
+        defaults={"title": "Chuyên đề thử quyền", "status": "submitted"},
+    )
+    return topic.pk
+
+
+def _document(code: str) -> int:
+    """A published document, with its file, of the org's meeting."""
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from chibo.meetings.documents import document_storage
+    from chibo.meetings.models import MeetingDocument
+
+    document, created = MeetingDocument.objects.get_or_create(
+        meeting_id=_meeting(code),
+        title="Tài liệu thử quyền",
+        defaults={"published_at": timezone.now()},
+    )
+    if created:
+        document.file.name = document_storage().save(
+            f"matrix/{document.pk}.pdf", ContentFile(b"%PDF-1.4 thu quyen")
+        )
+        document.save(update_fields=["file"])
+    return document.pk
 
 
 def _import_job(code: str) -> int:
@@ -584,6 +628,12 @@ def url_variants(route: PageRoute | ApiRoute, sight: Sight) -> Iterator[tuple[st
 
 
 # --- fixtures --------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def meeting_documents_dir(settings: Any, tmp_path: Path) -> None:
+    """Meeting documents are written under the data folder: the test's own."""
+    settings.DATA_DIR = tmp_path / "data"
 
 
 @pytest.fixture

@@ -1,0 +1,204 @@
+"""Documents of a meeting: uploaded by the cell's officers, published to its members.
+
+Hướng dẫn 42-HD/BTCTW (28/10/2025) on preparing a regular cell meeting: "Tài liệu sinh
+hoạt chi bộ được đăng tải trên ứng dụng Sổ tay đảng viên điện tử ít nhất 01 ngày trước khi
+sinh hoạt để đảng viên nghiên cứu, chuẩn bị ý kiến thảo luận." A document published less
+than 24 hours before the meeting starts is kept, and flagged as late.
+
+Files are kept under CHIBO_DATA_DIR/meetings (the project sets no MEDIA_ROOT), read and
+written only through `document_storage()`, and served only through the scoped download
+view: a file never has a public URL.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+from pathlib import PurePath
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
+
+from chibo.core.audit import audit_record, snapshot
+from chibo.core.models import AuditEntry, User
+from chibo.core.roles import Role
+from chibo.core.scoping import get_for, scope_for
+from chibo.core.vntext import fold, nfc
+from chibo.meetings.models import Meeting, MeetingDocument, MeetingStatus
+
+if TYPE_CHECKING:
+    from chibo.core.scoping import AnyUser
+
+PUBLISH_AHEAD = datetime.timedelta(days=1)
+MAX_BYTES = 20 * 1024 * 1024
+ALLOWED_EXTENSIONS = (".pdf", ".doc", ".docx", ".odt", ".xls", ".xlsx", ".jpg", ".jpeg", ".png")
+DOC_AUDIT_FIELDS = ("meeting", "title", "published_at", "withdrawn_at")
+
+
+def document_storage() -> FileSystemStorage:
+    return FileSystemStorage(location=os.fspath(settings.DATA_DIR / "meetings"))
+
+
+def is_published_late(document: MeetingDocument, meeting: Meeting) -> bool:
+    """Published less than one day before the meeting (Hướng dẫn 42-HD/BTCTW)."""
+    if document.published_at is None:
+        return False
+    return document.published_at > meeting.starts_at - PUBLISH_AHEAD
+
+
+def _check_meeting(meeting: Meeting) -> None:
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise ValidationError({"__all__": _("Buổi sinh hoạt đã hủy: không thêm tài liệu được.")})
+
+
+@transaction.atomic
+def document_upload(
+    *,
+    meeting: Meeting,
+    title: str,
+    upload: UploadedFile | None,
+    publish: bool = False,
+    actor: User | None = None,
+) -> MeetingDocument:
+    """Attach a document to a meeting; published at once if asked, else kept for the
+    officers until document_publish."""
+    _check_meeting(meeting)
+    text = nfc(title or "").strip()
+    errors: dict[str, str] = {}
+    if upload is None:
+        errors["file"] = _("Cần chọn tệp tài liệu.")
+    else:
+        name = upload.name or ""
+        extension = PurePath(name).suffix.lower()
+        if extension not in ALLOWED_EXTENSIONS:
+            errors["file"] = _(
+                "Tệp “%(name)s” không đúng loại: chỉ nhận PDF, Word, Excel, ảnh JPG hoặc PNG."
+            ) % {"name": name}
+        elif (upload.size or 0) > MAX_BYTES:
+            errors["file"] = _("Tệp “%(name)s” lớn quá 20 MB.") % {"name": name}
+        elif not upload.size:
+            errors["file"] = _("Tệp “%(name)s” rỗng.") % {"name": name}
+        if not text:
+            text = nfc(PurePath(name).stem).strip()
+    if not text:
+        errors["title"] = _("Cần nhập tên tài liệu.")
+    elif len(text) > 300:
+        errors["title"] = _("Tên tài liệu dài quá 300 ký tự.")
+    if errors:
+        raise ValidationError(errors)
+    assert upload is not None
+    now = timezone.now()
+    # An ASCII file name: what the download offers, and what every file system accepts.
+    base = get_valid_filename(fold(PurePath(upload.name or "tai-lieu").name)) or "tai-lieu"
+    stored = document_storage().save(f"{now:%Y/%m}/{meeting.pk}-{base}", upload)
+    document = MeetingDocument(
+        meeting=meeting,
+        title=text,
+        uploaded_by=actor,
+        uploaded_at=now,
+        published_at=now if publish else None,
+    )
+    document.file.name = stored
+    # The file is on disk before the row: if the row fails, the transaction's rollback
+    # leaves an orphan file, never a row without its file.
+    document.save()
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.CREATE,
+        subject=document,
+        org_id=meeting.org_id,
+        summary=_("Thêm tài liệu “%(title)s”") % {"title": text},
+        after={**snapshot(document, DOC_AUDIT_FIELDS), "file": stored},
+    )
+    return document
+
+
+@transaction.atomic
+def document_publish(*, document: MeetingDocument, actor: User | None = None) -> MeetingDocument:
+    """Publish to the members now; late if within a day of the meeting."""
+    document = (
+        MeetingDocument.objects.select_for_update().select_related("meeting").get(pk=document.pk)
+    )
+    if document.withdrawn_at is not None:
+        raise ValidationError({"__all__": _("Tài liệu đã rút, không công bố được.")})
+    if document.published_at is not None:
+        return document
+    _check_meeting(document.meeting)
+    before = snapshot(document, DOC_AUDIT_FIELDS)
+    document.published_at = timezone.now()
+    document.save(update_fields=["published_at"])
+    late = is_published_late(document, document.meeting)
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.UPDATE,
+        subject=document,
+        org_id=document.meeting.org_id,
+        summary=(
+            _("Công bố tài liệu “%(title)s” (muộn: chưa đủ 1 ngày trước buổi họp)")
+            if late
+            else _("Công bố tài liệu “%(title)s”")
+        )
+        % {"title": document.title},
+        before=before,
+        after=snapshot(document, DOC_AUDIT_FIELDS),
+    )
+    return document
+
+
+@transaction.atomic
+def document_withdraw(*, document: MeetingDocument, actor: User | None = None) -> MeetingDocument:
+    """Take a document back from the members; the row and the file stay."""
+    document = (
+        MeetingDocument.objects.select_for_update().select_related("meeting").get(pk=document.pk)
+    )
+    if document.withdrawn_at is not None:
+        return document
+    before = snapshot(document, DOC_AUDIT_FIELDS)
+    document.withdrawn_at = timezone.now()
+    document.save(update_fields=["withdrawn_at"])
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.UPDATE,
+        subject=document,
+        org_id=document.meeting.org_id,
+        summary=_("Rút tài liệu “%(title)s”") % {"title": document.title},
+        before=before,
+        after=snapshot(document, DOC_AUDIT_FIELDS),
+    )
+    return document
+
+
+def _reader_q(user: AnyUser) -> Q:
+    """Readers of the unit's subtree see every document; plain members of the unit, the
+    published ones that were not withdrawn."""
+    scope = scope_for(user)
+    readers = scope.subtree_q("meeting__org__path", Role.VIEWER)
+    units = scope.member_units()
+    if units and not scope.everything:
+        readers |= Q(
+            meeting__org__path__in=units, published_at__isnull=False, withdrawn_at__isnull=True
+        )
+    return readers
+
+
+def documents_for(*, user: AnyUser, meeting: Meeting) -> QuerySet[MeetingDocument]:
+    return (
+        MeetingDocument.objects.filter(_reader_q(user))
+        .filter(meeting=meeting)
+        .order_by("uploaded_at", "pk")
+    )
+
+
+def document_get_for(*, user: AnyUser, document_id: int) -> MeetingDocument:
+    return get_for(
+        MeetingDocument.objects.filter(_reader_q(user)).select_related("meeting", "meeting__org"),
+        pk=document_id,
+    )
