@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -16,8 +17,8 @@ SMALL_PHONE = {"width": 360, "height": 780}
 INLINE_TEXT = "p, dd, li .meeting-link span"
 
 
-def _small_targets(page):
-    return page.evaluate(
+def _small_targets(page: Any) -> list[str]:
+    found: list[str] = page.evaluate(
         """(inline) => [...document.querySelectorAll('main :is(a, button, input, select)')]
             .filter(el => el.offsetParent !== null)
             .filter(el => !el.closest(inline))
@@ -26,9 +27,10 @@ def _small_targets(page):
             .map(el => el.outerHTML.slice(0, 80))""",
         INLINE_TEXT,
     )
+    return found
 
 
-def _meeting(org, days, **extra):
+def _meeting(org: Any, days: int, **extra: Any) -> Meeting:
     starts_at = (timezone.now() + datetime.timedelta(days=days)).replace(
         hour=12, minute=0, second=0, microsecond=0
     )
