@@ -519,6 +519,12 @@ KWARGS: dict[str, Kwarg] = {
         inside=lambda s: [_meeting(s.inside_org)],
         outside=lambda s: [_meeting(code) for code in [*s.outside_orgs[:4], OUTSIDER_CELL]],
     ),
+    # Minutes are read with their meeting: a version of another meeting is outside, even
+    # of a meeting the persona opens.
+    "minutes_id": Kwarg(
+        inside=lambda s: [_minutes(s.inside_org)],
+        outside=lambda s: [_minutes(code) for code in [*s.outside_orgs[:4], OUTSIDER_CELL]],
+    ),
     # Topics are read by the readers of their unit (a plain member reads the meetings, not
     # the register); documents by those readers, and by the unit's members once published.
     "topic_id": Kwarg(
@@ -550,6 +556,14 @@ def _meeting(code: str) -> int:
         defaults={"period": starts_at.date().replace(day=1), "starts_at": starts_at},
     )
     return meeting.pk
+
+
+def _minutes(code: str) -> int:
+    """The first version of the minutes of the org's meeting."""
+    from chibo.meetings.models import Minutes
+
+    minutes, _created = Minutes.objects.get_or_create(meeting_id=_meeting(code), number=1)
+    return minutes.pk
 
 
 def _topic(code: str) -> int:
