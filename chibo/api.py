@@ -13,7 +13,9 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import URLPattern, URLResolver, path, re_path
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from ninja import Field, NinjaAPI, Router, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -26,7 +28,22 @@ from chibo.meetings.api_stats import router as meeting_stats_router
 from chibo.orgs.api import router as orgs_router
 from chibo.people.api import router as people_router
 
-api = NinjaAPI(
+
+class ChiboAPI(NinjaAPI):
+    """Unknown paths under /api/v1/ (its root included) answer the JSON 404 of every
+    route, not the HTML page of the site: an API client reads `detail` either way."""
+
+    def _get_urls(self) -> list[URLResolver | URLPattern]:
+        urls = [url for url in super()._get_urls() if getattr(url, "name", "") != "api-root"]
+        unknown = csrf_exempt(self._unknown_path)
+        # Last, after every router, whatever order the routers were added in.
+        return [*urls, path("", unknown, name="api-root"), re_path(r"^", unknown)]
+
+    def _unknown_path(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return _not_found(request, Http404())
+
+
+api = ChiboAPI(
     title="Chibo API",
     version="1",
     description="Tổ chức, đảng viên, hội viên trong phạm vi người dùng được xem.",

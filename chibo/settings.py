@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "chibo.imports",
     # Party fees (đảng phí): builds on people, which never imports it.
     "chibo.fees",
+    # Large exports made by a background task, downloaded by the user who asked.
+    "chibo.downloads",
     # Study themes, commitments and plans; builds on people.
     "chibo.plans",
     # Cell and branch meetings; builds on people and plans (topics pick issued themes).
@@ -139,6 +141,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
 AXES_VERBOSE = False
+# Behind nginx the client's address is in X-Real-IP / X-Forwarded-For; trusted only then.
+BEHIND_PROXY = env_bool("BEHIND_PROXY", default=False)
+AXES_CLIENT_IP_CALLABLE = "chibo.core.client_ip.client_ip"
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]

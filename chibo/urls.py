@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("chibo.people.urls_lifecycle")),
     path("", include("chibo.fees.urls")),
     path("", include("chibo.imports.urls")),
+    path("", include("chibo.downloads.urls")),
     path("", include("chibo.meetings.urls")),
     path("api/v1/", include("chibo.api_urls")),
 ]

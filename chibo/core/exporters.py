@@ -26,6 +26,7 @@ from django.http import StreamingHttpResponse
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.http import content_disposition_header
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -55,6 +56,7 @@ FONT_NAME = "Times New Roman"
 # A spreadsheet program runs a cell starting with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CHUNK_BYTES = 64 * 1024
+PROGRESS_EVERY = 1000
 # Characters of 12-point Times New Roman per unit of column width (a unit is one "0" of
 # the default font), and the height of one line of it, in points; a cautious estimate.
 CHARS_PER_WIDTH = 1.05
@@ -114,6 +116,9 @@ class BaseExporter(ABC):
     sheet_name: ClassVar[str | Promise] = "Danh sách"
     # The language the file is written in, whatever the page's; None: the active one.
     language: ClassVar[str | None] = None
+    # Told the number of rows written so far, every PROGRESS_EVERY rows (background
+    # exports show a progress bar with it).
+    progress: Callable[[int], None] | None = None
 
     @abstractmethod
     def columns(self) -> Sequence[Column]: ...
@@ -130,6 +135,20 @@ class BaseExporter(ABC):
 
     def headers(self) -> list[str]:
         return [str(column.header) for column in self.columns()]
+
+    def tracked_rows(self) -> Iterator[Sequence[CellValue]]:
+        """`rows()`, reporting progress on the way: what renderers iterate."""
+        report = self.progress
+        if report is None:
+            yield from self.rows()
+            return
+        written = 0
+        for row in self.rows():
+            yield row
+            written += 1
+            if written % PROGRESS_EVERY == 0:
+                report(written)
+        report(written)
 
     def filename(self, fmt: str) -> str:
         return f"{self.filename_stem}.{renderer_for(fmt).extension}"
@@ -209,7 +228,7 @@ class XlsxRenderer(Renderer):
 
         prototypes = [self._data_prototype(sheet, column) for column in columns]
         last_row = header_row
-        for row in exporter.rows():
+        for row in exporter.tracked_rows():
             last_row += 1
             height = self._row_height(columns, row)
             if height:
@@ -323,7 +342,7 @@ class CsvRenderer(Renderer):
         pending = 0
         buffer.seek(0)
         buffer.truncate()
-        for row in exporter.rows():
+        for row in exporter.tracked_rows():
             writer.writerow([self._text(value) for value in row])
             pending += 1
             if pending >= self.rows_per_chunk:
@@ -492,3 +511,27 @@ def register_cli_export(
 
 def cli_exports() -> list[CliExport]:
     return sorted(_CLI_EXPORTS.values(), key=lambda export: export.name)
+
+
+# --- exports made in the background: each app registers how to rebuild its exporter
+
+
+# (user, org, filters as stored on the job) -> the exporter, read with that user's scope.
+JobExportBuilder = Callable[[Any, Any, dict[str, Any]], BaseExporter]
+
+_JOB_EXPORTS: dict[str, JobExportBuilder] = {}
+
+
+def register_job_export(kind: str, build: JobExportBuilder) -> None:
+    """Called by an app's `exports` module: how a background task rebuilds an export
+    from the ids and plain values it was given."""
+    _JOB_EXPORTS[kind] = build
+
+
+def job_export_builder(kind: str) -> JobExportBuilder:
+    if kind not in _JOB_EXPORTS:
+        autodiscover_modules("exports")
+    try:
+        return _JOB_EXPORTS[kind]
+    except KeyError:
+        raise ExportError(_("Không có loại dữ liệu xuất “%(kind)s”.") % {"kind": kind}) from None

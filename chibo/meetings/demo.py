@@ -38,10 +38,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from chibo.core.models import User
+from chibo.meetings.agenda import DEFAULT_ITEMS
 from chibo.meetings.attendance import AttendanceRow, attendance_counts, standing_on
 from chibo.meetings.models import (
     AbsenceNotice,
@@ -92,24 +93,6 @@ PENDING_TOPIC = ("DU-DT-CB01", 12)
 LATE_DOCUMENT = ("DU-DT-CB05", 6)
 SHORT_MEETINGS = (("DU-DT-CB08", 4), ("DU-DT-CB13", 7))
 
-# Hướng dẫn 12-HD/BTCTW (2018), phần II: the order of a regular cell meeting.
-AGENDA = (
-    "Nêu mục đích, yêu cầu buổi sinh hoạt; giới thiệu thành phần dự",
-    "Cử thư ký ghi biên bản",
-    "Báo cáo tình hình đảng viên dự sinh hoạt, vắng có lý do, vắng không lý do",
-    "Thông qua chương trình buổi sinh hoạt",
-    "Đánh giá kết quả thực hiện nghị quyết tháng trước",
-    "Thảo luận, quyết định nhiệm vụ tháng tới",
-    "Thu đảng phí",
-    "Chủ trì kết luận; biểu quyết thông qua nghị quyết",
-)
-THEMATIC_ITEM = "Sinh hoạt chuyên đề: trình bày, thảo luận"
-WOMEN_AGENDA = (
-    "Điểm danh hội viên, thông qua nội dung sinh hoạt",
-    "Thông tin thời sự, chủ trương của Hội cấp trên",
-    "Đánh giá hoạt động tháng trước, triển khai nhiệm vụ tháng tới",
-    "Thu hội phí, quỹ hội",
-)
 TOPICS = (
     "Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh về ý thức tôn trọng "
     "Nhân dân, phát huy dân chủ",
@@ -135,6 +118,8 @@ EXCUSES = (
     "Đi công tác theo phân công của cơ quan",
     "Chăm người nhà nằm viện",
 )
+# The item of DEFAULT_ITEMS an extraordinary meeting's own business replaces.
+EXTRAORDINARY_BUSINESS = "Nội dung cần giải quyết"
 WOMEN_EXCUSES = ("Bận việc gia đình", "Đi làm công ty", "Con nhỏ ốm", "Đi chợ phiên")
 DOCUMENTS = (
     "Dự thảo nghị quyết tháng {month}",
@@ -193,7 +178,9 @@ def seed_meetings_demo(*, now: datetime.datetime | None = None, progress: Progre
         if Meeting.objects.filter(org__path__startswith=committees["DU-DT"].path).exists():
             progress(_("Lịch sinh hoạt mẫu đã có, không ghi thêm."))
             return 0
-        count = _Builder(now, committees, women).build(roots)
+        # Stored text is Vietnamese, whatever language the command runs in.
+        with translation.override("vi"):
+            count = _Builder(now, committees, women).build(roots)
     progress(_("Lịch sinh hoạt mẫu: %(count)s buổi sinh hoạt.") % {"count": count})
     return count
 
@@ -632,19 +619,16 @@ class _Builder:
         return day.month % 2 == 0
 
     def _agenda(self, plan: _Plan) -> list[AgendaItem]:
+        """The built-in agenda of the kind (Hướng dẫn 12-HD/BTCTW), as meeting_create
+        copies it; an extraordinary meeting names its business."""
         meeting = plan.meeting
-        if meeting.kind == MeetingKind.FLAG_SALUTE:
-            return []
-        titles = list(WOMEN_AGENDA if plan.unit.women else AGENDA)
-        if meeting.kind in (MeetingKind.THEMATIC, MeetingKind.COMBINED):
-            titles.insert(6 if meeting.kind == MeetingKind.COMBINED else 4, THEMATIC_ITEM)
-        if meeting.kind == MeetingKind.THEMATIC:
-            titles = [t for t in titles if "tháng trước" not in t and "tháng tới" not in t]
-        if meeting.kind == MeetingKind.EXTRAORDINARY:
-            titles = [titles[0], titles[1], titles[2], *plan.extra_items, titles[-1]]
+        titles = [str(item.title) for item in DEFAULT_ITEMS[meeting.kind]]
+        guidance = [str(item.guidance) for item in DEFAULT_ITEMS[meeting.kind]]
+        if plan.extra_items and EXTRAORDINARY_BUSINESS in titles:
+            titles[titles.index(EXTRAORDINARY_BUSINESS)] = plan.extra_items[0]
         return [
-            AgendaItem(meeting=meeting, order=order, title=title)
-            for order, title in enumerate(titles, start=1)
+            AgendaItem(meeting=meeting, order=order, title=title, guidance=text)
+            for order, (title, text) in enumerate(zip(titles, guidance, strict=True), start=1)
         ]
 
     def _documents(self, plan: _Plan) -> list[MeetingDocument]:
@@ -676,14 +660,16 @@ class _Builder:
         ended = meeting.held_ended_at
         assert ended is not None
         month = meeting.period.month
+        # Keys are the agenda's item numbers (DEFAULT_ITEMS of chibo.meetings.agenda).
         notes = {
             "1": f"Đồng chí Bí thư nêu mục đích buổi sinh hoạt tháng {month}.",
             "3": f"Có mặt {counts['present']}/{counts['expected']} đảng viên phải dự.",
-            "5": "Các chỉ tiêu tháng trước cơ bản hoàn thành; còn chậm thu quỹ.",
-            "6": self.rng.choice(TASKS).format(month=month),
         }
+        if meeting.kind in (MeetingKind.REGULAR, MeetingKind.COMBINED):
+            notes["6"] = "Các chỉ tiêu tháng trước cơ bản hoàn thành; còn chậm thu quỹ."
+            notes["7"] = self.rng.choice(TASKS).format(month=month)
         if plan.unit.women:
-            notes = {"1": "Có mặt " + f"{counts['present']}/{counts['expected']} hội viên."}
+            notes = {"2": f"Có mặt {counts['present']}/{counts['expected']} hội viên."}
         locked = ended < self.now - datetime.timedelta(days=7)
         signed_at = ended + datetime.timedelta(hours=1) if locked else None
         version = Minutes(

@@ -25,6 +25,7 @@ from chibo.core.exporters import (
     Kind,
     date_text,
     register_cli_export,
+    register_job_export,
 )
 from chibo.core.models import User
 from chibo.core.vntext import nfc
@@ -293,3 +294,17 @@ register_cli_export(
     build=_cli_exporter,
     summary=_cli_summary,
 )
+
+
+def _job_exporter(user: AnyUser, org: Org, params: dict[str, Any]) -> MemberListExporter:
+    """The list as the page showed it, rebuilt by a background task with the scope of the
+    user who asked (the task re-reads that scope; it never trusts the request's)."""
+    filters = MemberFilters(
+        query=str(params.get("query") or ""),
+        status=str(params.get("status") or ""),
+        descendants=bool(params.get("descendants")),
+    )
+    return MemberListExporter(user=user, org=org, filters=filters)
+
+
+register_job_export("members", _job_exporter)

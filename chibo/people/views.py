@@ -524,7 +524,7 @@ def _chosen_membership(editable: list[Membership], wanted: str) -> Membership | 
 def _update_membership(request: HttpRequest, membership: Membership, data: dict[str, Any]) -> None:
     membership_update(
         membership=membership,
-        status=data["status"],
+        status=membership.status,
         joined_on=data.get("joined_on"),
         official_on=data.get("official_on"),
         card_number=data.get("card_number") or "",

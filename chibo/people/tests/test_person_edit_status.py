@@ -1,0 +1,76 @@
+"""The plain person edit form cannot change a membership's status: expulsion, removal,
+death and the rest need a date, a reason and a decision, which only the standing page
+(chibo.people.statuses) asks for."""
+
+from __future__ import annotations
+
+import pytest
+
+from chibo.core.models import AuditEntry
+from chibo.people.forms import MembershipEditForm
+from chibo.people.models import Membership, MembershipStatus
+
+
+def cell_member(demo, code: str) -> Membership:
+    found = (
+        Membership.objects.filter(
+            org__code=code, ended_on__isnull=True, status=MembershipStatus.OFFICIAL,
+            person__user__isnull=True,
+        )
+        .select_related("person")
+        .order_by("pk")
+        .first()
+    )  # fmt: skip
+    assert found is not None and found.joined_on is not None
+    return found
+
+
+@pytest.mark.parametrize(
+    "status",
+    [
+        MembershipStatus.EXPELLED,
+        MembershipStatus.REMOVED,
+        MembershipStatus.DECEASED,
+        MembershipStatus.LEFT,
+        MembershipStatus.SUSPENDED,
+        MembershipStatus.EXEMPT,
+    ],
+)
+def test_no_status_goes_through_the_plain_form(demo, status):
+    membership = cell_member(demo, "DU-DT-CB01")
+    person = membership.person
+    client = demo.client("bithu1")
+    url = f"/people/{person.pk}/edit/"
+    page = client.get(url).content.decode()
+    assert 'name="m-status"' not in page
+    assert f'href="/people/{person.pk}/standing/"' in page
+    data = {
+        "given_name": person.given_name, "family_name": person.family_name,
+        "middle_name": person.middle_name, "m-status": status,
+        "m-joined_on": f"{membership.joined_on:%d/%m/%Y}",
+    }  # fmt: skip
+    assert client.post(url, data).status_code == 302
+    membership.refresh_from_db()
+    assert membership.status == MembershipStatus.OFFICIAL and membership.ended_on is None
+    assert membership.status_changed_on is None and membership.status_reason == ""
+    entries = AuditEntry.objects.filter(subject_type="people.membership", subject_id=membership.pk)
+    assert all(entry.after.get("status", "official") == "official" for entry in entries)
+
+
+def test_the_form_has_no_status_field_for_any_organisation(demo):
+    for code in ("DU-DT-CB01", "HLHPN-DT-CH01"):
+        membership = Membership.objects.filter(org__code=code, ended_on__isnull=True).first()
+        assert membership is not None
+        form = MembershipEditForm(membership=membership, prefix="m")
+        assert "status" not in form.fields
+        assert "reason" not in form.fields and "decision_number" not in form.fields
+
+
+def test_the_standing_page_still_demands_date_reason_and_decision(demo):
+    membership = cell_member(demo, "DU-DT-CB01")
+    client = demo.client("danguy")
+    url = f"/people/{membership.person_id}/standing/"
+    response = client.post(url, {"action": "expelled", "on": "", "reason": ""})
+    assert response.status_code == 200
+    membership.refresh_from_db()
+    assert membership.status == MembershipStatus.OFFICIAL and membership.ended_on is None
