@@ -112,6 +112,7 @@ PUBLIC_PAGES = {
     "logout/": "logging out",
     "i18n/setlang/": "choosing the language",
     "api/v1/": "django-ninja's root, a 404 that lets it reverse its own URLs",
+    "api/v1/^": "any other path under the API: the API's JSON 404, the same for everyone",
     "api/v1/openapi.json": "the API description",
     "calendar/<str:token>.ics": (
         "a member's private iCalendar feed: calendar programs cannot log in, so the long "
@@ -555,7 +556,35 @@ def _meeting(code: str) -> int:
         kind="regular",
         defaults={"period": starts_at.date().replace(day=1), "starts_at": starts_at},
     )
+    # A background export is its asker's alone: outside are the persona's own jobs on orgs
+    # it does not read, and everyone else's, even on its own org.
+    "export_id": Kwarg(
+        inside=lambda s: (
+            [_export_job(s.username, s.inside_org)] if s.inside_org in s.readable_orgs else []
+        ),
+        outside=lambda s: [
+            *(_export_job(s.username, code) for code in [*s.outside_orgs[:4], OUTSIDER_CELL]),
+            _export_job("admin" if s.username != "admin" else "tinhuy", s.inside_org),
+        ],
+    ),
     return meeting.pk
+
+
+def _export_job(username: str, code: str) -> int:
+    """A job as the page queues it, run by the task: a file for what its user reads."""
+    from chibo.downloads.models import ExportJob
+    from chibo.downloads.services import export_job_run
+
+    job, created = ExportJob.objects.get_or_create(
+        org=Org.objects.get(code=code),
+        created_by=User.objects.get(username=username),
+        kind="members",
+        file_format="xlsx",
+        defaults={"filename": "danh-sach.xlsx"},
+    )
+    if created:
+        export_job_run(job_id=job.pk)
+    return job.pk
 
 
 def _minutes(code: str) -> int:
@@ -685,6 +714,12 @@ def outsider(demo: Any) -> Person:
         listed_on=today,
     )
     transfer_request(
+@pytest.fixture(autouse=True)
+def private_export_dir(settings: Any, tmp_path: Path) -> None:
+    """Files of background exports go to a folder of the test's own."""
+    settings.EXPORT_DIR = tmp_path / "private-exports"
+
+
         membership=Membership.objects.get(person=person, ended_on__isnull=True),
         request=TransferRequest(
             kind="official",
@@ -751,12 +786,14 @@ def sight(request: pytest.FixtureRequest, outsider: Person, fee_records: None) -
 
 
 def row_counts() -> dict[str, int]:
-    models = [
-        m
-        for m in apps.get_models()
-        if m._meta.app_label in {"core", "orgs", "people", "fees", "meetings"}
-    ]
-    return {m._meta.label: m._default_manager.count() for m in models}
+    from chibo.core.models import AuditEntry
+
+    labels = {"core", "orgs", "people", "fees", "meetings", "plans"}
+    models = [m for m in apps.get_models() if m._meta.app_label in labels]
+    counts = {m._meta.label: m._default_manager.count() for m in models}
+    # A download opened on the way (a GET) writes its audit entry: reading, not a form.
+    counts["core.AuditEntry"] = AuditEntry.objects.exclude(action="export").count()
+    return counts
 
 
 # --- the checks ------------------------------------------------------------------------

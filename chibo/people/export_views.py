@@ -1,6 +1,10 @@
-"""Downloads of the member list: the page's list, with the page's filters, as a file."""
+"""Downloads of the member list: the page's list, with the page's filters, as a file.
+A small list is streamed at once; a large XLSX is made by a background task and the
+user is sent to its progress page."""
 
 from __future__ import annotations
+
+import dataclasses
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,8 +16,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from chibo.core.exporters import export_response
+from chibo.core.models import User
 from chibo.core.roles import Role
 from chibo.core.scoping import require_role
+from chibo.downloads.services import export_job_create, wants_background
 from chibo.orgs.selectors import org_get_for
 from chibo.people.exports import MemberFilters, MemberListExporter
 from chibo.people.forms import MemberFilterForm
@@ -38,4 +44,16 @@ def org_members_export(request: HttpRequest, code: str, fmt: str) -> HttpRespons
             status=form.cleaned_data["status"],
             descendants=form.cleaned_data["descendants"],
         )
-    return export_response(MemberListExporter(user=user, org=org, filters=filters), fmt)
+    exporter = MemberListExporter(user=user, org=org, filters=filters)
+    if isinstance(user, User) and wants_background(exporter, fmt, exporter.total()):
+        job = export_job_create(
+            user=user,
+            org=org,
+            kind="members",
+            fmt=fmt,
+            params=dataclasses.asdict(filters),
+            exporter=exporter,
+            rows=exporter.total(),
+        )
+        return redirect("export_job", export_id=job.pk)
+    return export_response(exporter, fmt)

@@ -166,25 +166,23 @@ class PersonEditForm(PersonFieldsMixin):
 
 
 class MembershipEditForm(MembershipFieldsMixin):
-    reason = _text(
-        _("Lý do thay đổi tư cách"),
-        max_length=300,
-        help_text=_("Chỉ cần khi đổi tư cách, ví dụ: chuyển chính thức, miễn sinh hoạt."),
-    )
-    decision_number = _text(_("Số quyết định"), max_length=40, autocomplete="off")
+    """The facts of a membership (dates, card number), never its status: a change of
+    standing (exemption, suspension, removal, expulsion, death …) needs its date, reason
+    and decision, which only chibo.people.statuses asks for and checks; being made
+    official goes through the admission's own page."""
 
     def __init__(self, *args: Any, membership: Membership, **kwargs: Any) -> None:
         kwargs.setdefault(
             "initial",
             {
-                "status": membership.status,
                 "joined_on": membership.joined_on,
                 "official_on": membership.official_on,
                 "card_number": membership.card_number,
             },
         )
         super().__init__(*args, **kwargs)
-        self.setup_membership_fields(membership.family, include_closing=True)
+        self.setup_membership_fields(membership.family, include_closing=False)
+        del self.fields["status"]
 
 
 class MemberFilterForm(forms.Form):

@@ -386,19 +386,19 @@ def test_person_edit_changes_and_audits_before_after(personas):
     assert "Ngày sinh: <del>—</del> → <ins>02/09/1975</ins>" in page
 
 
-def test_person_edit_membership_status_change(personas):
+def test_person_edit_leaves_the_status_to_its_own_page(personas):
+    """The plain edit form has no status: a posted one is ignored, the rest is saved
+    (chibo/people/tests/test_person_edit_status.py tests every closing status)."""
     client = client_for(personas, "alice")
     url = reverse("person_edit", args=[personas.charlie.pk])
     data = {"given_name": "Cường", "family_name": "Lê", "middle_name": "Văn",
-            "m-status": "exempt", "m-joined_on": "19/05/2010", "m-card_number": "",
+            "m-status": "exempt", "m-joined_on": "19/05/2010", "m-card_number": "0123",
             "m-reason": "Tuổi cao, sức yếu", "m-decision_number": "12-QĐ/CB"}  # fmt: skip
     response = client.post(url, data)
     assert response.status_code == 302
     membership = Membership.objects.get(person=personas.charlie, ended_on__isnull=True)
-    assert membership.status == MembershipStatus.EXEMPT
-    assert membership.status_reason == "Tuổi cao, sức yếu"
-    page = text_of(client.get(reverse("person_detail", args=[personas.charlie.pk])))
-    assert "Tư cách: <del>Chính thức</del> → <ins>Miễn sinh hoạt</ins>" in page
+    assert membership.status == MembershipStatus.OFFICIAL
+    assert membership.card_number == "0123" and membership.status_reason == ""
 
 
 def test_person_edit_bad_input_changes_nothing(personas):
