@@ -1,5 +1,5 @@
-"""Meetings in the API: a unit's schedule, one meeting, its roll call and its minutes, and a
-member's absence notice.
+"""Meetings in the API: a unit's schedule, one meeting, its roll call and its minutes; an
+officer schedules a meeting and records its roll call, a member sends an absence notice.
 
 The same scoping as the pages: a plain member reads the schedule of their own unit (its
 meetings, agendas and published documents) and sends absence notices for their own
@@ -20,14 +20,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
+from chibo.core.models import User
 from chibo.core.roles import Role
 from chibo.core.schemas import ErrorOut, Paging, ValidationErrorOut, paginate
 from chibo.core.scoping import require_role, scope_for
 from chibo.meetings.attendance import (
+    RollCallEntry,
     absence_notice_send,
     meeting_counts,
     meeting_get_for,
     person_of,
+    roll_call_record,
 )
 from chibo.meetings.models import (
     AbsenceNotice,
@@ -41,6 +44,7 @@ from chibo.meetings.models import (
     MeetingStatus,
     Minutes,
 )
+from chibo.meetings.schedule import MeetingData, meeting_create
 from chibo.orgs.selectors import org_get_for
 
 router = Router(tags=["meetings"])
@@ -221,6 +225,33 @@ class NoticeSentOut(Schema):
     sent_at: datetime.datetime
 
 
+class MeetingIn(Schema):
+    kind: MeetingKind
+    starts_at: datetime.datetime = Field(description="Ngày giờ họp, có múi giờ (+07:00).")
+    location: str = Field("", max_length=200)
+    title: str = Field("", max_length=300)
+    purpose: str = ""
+    guests_note: str = ""
+    period: datetime.date | None = Field(
+        None, description="Tháng mà buổi này là buổi sinh hoạt của; mặc định tháng họp."
+    )
+
+
+class RollCallLineIn(Schema):
+    person_id: int
+    status: AttendanceStatus
+    reason: str = Field("", max_length=300)
+
+
+class RollCallIn(Schema):
+    entries: list[RollCallLineIn] = Field(max_length=2000)
+
+
+class RollCallOut(Schema):
+    meeting_id: int
+    counts: dict[str, Any]
+
+
 class MeetingFilters(Paging):
     year: int | None = Field(
         None, ge=2000, le=2100, description="Năm (theo tháng của buổi sinh hoạt); mặc định năm nay."
@@ -373,6 +404,53 @@ def meeting_minutes(request: HttpRequest, meeting_id: int) -> dict[str, Any]:
 # --- writes --------------------------------------------------------------------------------
 
 
+def _actor(request: HttpRequest) -> User | None:
+    return request.user if isinstance(request.user, User) else None
+
+
+@router.post(
+    "/orgs/{code}/meetings",
+    response={201: MeetingOut, **ERRORS},
+    summary="Lên lịch một buổi sinh hoạt (cán bộ của đơn vị)",
+)
+def org_meeting_create(request: HttpRequest, code: str, payload: MeetingIn) -> Status[Meeting]:
+    org = org_get_for(user=request.user, code=code)
+    require_role(request.user, org.path, Role.OFFICER)
+    meeting = meeting_create(
+        org=org,
+        kind=payload.kind,
+        data=MeetingData(
+            starts_at=payload.starts_at,
+            location=payload.location,
+            title=payload.title,
+            purpose=payload.purpose,
+            guests_note=payload.guests_note,
+            period=payload.period,
+        ),
+        actor=_actor(request),
+    )
+    return Status(201, meeting)
+
+
+@router.post(
+    "/meetings/{meeting_id}/attendance",
+    response={200: RollCallOut, **ERRORS},
+    summary="Ghi (hoặc sửa) điểm danh một buổi sinh hoạt đã họp (cán bộ của đơn vị)",
+)
+def meeting_roll_call(request: HttpRequest, meeting_id: int, payload: RollCallIn) -> dict[str, Any]:
+    meeting = meeting_get_for(user=request.user, meeting_id=meeting_id)
+    require_role(request.user, meeting.org.path, Role.OFFICER)
+    counts = roll_call_record(
+        meeting=meeting,
+        entries=[
+            RollCallEntry(person_id=line.person_id, status=line.status, reason=line.reason)
+            for line in payload.entries
+        ],
+        actor=_actor(request),
+    )
+    return {"meeting_id": meeting.pk, "counts": counts}
+
+
 @router.post(
     "/meetings/{meeting_id}/absence-notices",
     response={201: NoticeSentOut, **ERRORS},
@@ -391,7 +469,7 @@ def absence_notice_create(
         meeting=meeting,
         person=person,
         reason=payload.reason,
-        actor=request.user,  # type: ignore[arg-type]
+        actor=_actor(request),
     )
     return Status(
         201,

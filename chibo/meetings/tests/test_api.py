@@ -173,3 +173,54 @@ def test_the_schedule_costs_the_same_queries_for_few_and_many(
                 {"year": "2026", "descendants": "true", "limit": str(limit)},
             )
         assert len(page.json()["items"]) == limit
+
+
+def post(client: Client, url: str, body: dict[str, Any]) -> Any:
+    return client.post(url, json.dumps(body), content_type="application/json")
+
+
+def test_an_officer_schedules_a_meeting_and_records_its_roll_call(demo: Any) -> None:
+    from chibo.meetings.attendance import meeting_roll
+
+    client = api(demo, "bithu1")
+    starts_at = (timezone.localtime() + datetime.timedelta(days=10)).replace(
+        hour=19, minute=0, second=0, microsecond=0
+    )
+    body = {"kind": "regular", "starts_at": starts_at.isoformat(), "location": "Nhà văn hóa"}
+    made = post(client, "/api/v1/orgs/DU-DT-CB01/meetings", body)
+    assert made.status_code == 201, made.content
+    meeting = Meeting.objects.get(pk=made.json()["id"])
+    assert meeting.org.code == "DU-DT-CB01" and meeting.starts_at == starts_at
+    assert meeting.agenda_items.exists(), "the agenda is copied from the template"
+    assert AuditEntry.objects.filter(subject_type="meetings.meeting", subject_id=meeting.pk)
+
+    # A cell holds no flag-salute session of the committee: refused, with the field named.
+    wrong = post(client, "/api/v1/orgs/DU-DT-CB01/meetings", {**body, "kind": "flag_salute"})
+    assert wrong.status_code == 422
+    assert wrong.json()["detail"][0]["loc"] == ["body", "kind"]
+    # A plain member may not schedule; another cell's secretary does not see the cell.
+    assert post(api(demo, "dangvien1"), "/api/v1/orgs/DU-DT-CB01/meetings", body).status_code == 403
+    assert post(api(demo, "bithu2"), "/api/v1/orgs/DU-DT-CB01/meetings", body).status_code == 404
+    assert Meeting.objects.filter(org__code="DU-DT-CB01").count() == 1
+
+    # The roll call of a meeting held yesterday: every line checked before anything is kept.
+    held = Meeting.objects.create(
+        org=demo.org("DU-DT-CB01"), kind=MeetingKind.REGULAR,
+        period=timezone.localdate().replace(day=1),
+        starts_at=timezone.now() - datetime.timedelta(days=1),
+    )  # fmt: skip
+    roll = [line for line in meeting_roll(meeting=held) if line.suggested == "present"]
+    entries = [{"person_id": line.person.pk, "status": "present"} for line in roll]
+    entries[0] = {"person_id": roll[0].person.pk, "status": "excused", "reason": ""}
+    url = f"/api/v1/meetings/{held.pk}/attendance"
+    refused = post(client, url, {"entries": entries})
+    assert refused.status_code == 422
+    assert roll[0].person.full_name in refused.json()["detail"][0]["message"]
+    assert not held.attendances.exists()
+    entries[0]["reason"] = "Ốm"
+    done = post(client, url, {"entries": entries})
+    assert done.status_code == 200, done.content
+    held.refresh_from_db()
+    assert held.status == MeetingStatus.HELD
+    assert done.json()["counts"]["present"] == held.present_count == len(roll) - 1
+    assert post(api(demo, "dangvien1"), url, {"entries": entries}).status_code == 403
