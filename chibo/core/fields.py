@@ -13,6 +13,11 @@ from django.db.models.sql.compiler import SQLCompiler
 _AFTER_EVERY_STEP = "\U0010ffff"
 
 
+def subtree_bounds(prefix: str) -> tuple[str, str]:
+    """The range `low <= path < high` that holds exactly the paths starting with `prefix`."""
+    return prefix, prefix + _AFTER_EVERY_STEP
+
+
 class TreePathField(models.CharField[str, str]):
     """Org paths: `path__startswith=prefix` means "in the subtree of prefix"."""
 
@@ -33,5 +38,6 @@ class SubtreeStartsWith(StartsWith):
         if not isinstance(self.rhs, str):
             return super().as_sql(compiler, connection)  # type: ignore[return-value]
         lhs_sql, lhs_params = self.process_lhs(compiler, connection)
+        low, high = subtree_bounds(self.rhs)
         sql = f"({lhs_sql} >= %s AND {lhs_sql} < %s)"
-        return sql, [*lhs_params, self.rhs, *lhs_params, self.rhs + _AFTER_EVERY_STEP]
+        return sql, [*lhs_params, low, *lhs_params, high]

@@ -12,13 +12,13 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router
 
 from chibo.core.roles import Role
-from chibo.core.schemas import ErrorOut, Paging, ValidationErrorOut, paginate
+from chibo.core.schemas import ErrorOut, Paging, ValidationErrorOut
 from chibo.core.scoping import require_role
 from chibo.orgs.selectors import org_get_for
 from chibo.people.models import MembershipStatus
 from chibo.people.schemas import MemberPage, OrgDetail, OrgDetailOut, PersonOut
 from chibo.people.selectors import (
-    member_list,
+    member_roll,
     org_overview,
     person_get_for,
     person_memberships_for,
@@ -59,14 +59,15 @@ def org_members(request: HttpRequest, code: str, filters: Query[MemberFilters]) 
     # A plain member may open their unit but not read its roll: 403, not 404, since
     # they already know the unit exists.
     require_role(request.user, org.path, Role.VIEWER)
-    members = member_list(
+    members = member_roll(
         user=request.user,
         org=org,
         query=filters.q,
         status=filters.status or "",
         descendants=filters.descendants,
     )
-    return paginate(members, filters)
+    items, count = members.page(offset=filters.offset, limit=filters.limit)
+    return {"count": count, "limit": filters.limit, "offset": filters.offset, "items": items}
 
 
 @router.get(

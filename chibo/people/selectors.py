@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, overload
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db import connection
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
 
+from chibo.core.fields import subtree_bounds
 from chibo.core.models import AuditEntry, User
 from chibo.core.roles import Role
 from chibo.core.scoping import get_for, scope_for
 from chibo.core.vntext import fold
 from chibo.orgs.models import Family, Grant, Level, Org
 from chibo.orgs.selectors import org_ancestors_visible, org_get_for
-from chibo.people.models import Membership, MembershipStatus, Person, Position, Title
+from chibo.people import trigram
+from chibo.people.models import (
+    EndReason,
+    Membership,
+    MembershipStatus,
+    Person,
+    Position,
+    Title,
+)
 
 if TYPE_CHECKING:
     from chibo.core.scoping import AnyUser
@@ -39,19 +50,220 @@ def member_list(
     descendants: bool = False,
 ) -> QuerySet[Membership]:
     """Memberships of `org` (or its subtree) the user may read, in Vietnamese name order."""
-    memberships = Membership.objects.visible_to(user).on_roll_or_closed_by_status()
+    if scope_for(user).can(org.path, Role.VIEWER):
+        # A reader of the org reads its whole subtree: the scope filter would only repeat
+        # the subtree filter below.
+        memberships = Membership.objects.all()
+    else:
+        memberships = Membership.objects.visible_to(user)
     if descendants:
         memberships = memberships.filter(org__path__startswith=org.path)
     else:
         memberships = memberships.filter(org=org)
     if status:
-        memberships = memberships.filter(status=status)
+        memberships = memberships.on_roll_or_closed_by_status().filter(status=status)
     else:
+        # On the roll implies open, so the "or closed by a change of standing" of a chosen
+        # status is left out: the COUNT then reads only the (org, ended_on, status) index.
         memberships = memberships.filter(ended_on__isnull=True, status__in=ON_ROLL_STATUSES)
     folded = fold(query)
     if folded:
-        memberships = memberships.filter(person__search_text__contains=folded)
-    return memberships.select_related("person", "org").order_by("person__sort_key", "person_id")
+        memberships = memberships.filter(_name_contains(folded))
+    return memberships.select_related("person", "org").order_by(*MEMBER_ORDER)
+
+
+# Vietnamese name order; the membership id last, so that pages never overlap.
+MEMBER_ORDER = ("person__sort_key", "person_id", "pk")
+
+
+def _name_contains(folded: str) -> Q:
+    """Memberships of people whose folded name contains `folded`, through the trigram index
+    where there is one (chibo/people/trigram.py).
+
+    On PostgreSQL the GIN index serves the LIKE itself. On SQLite the FTS5 table is asked
+    for a phrase, which is the same substring match for a query of plain ASCII letters
+    (every folded Vietnamese name); anything else keeps the LIKE."""
+    if (
+        connection.vendor == "sqlite"
+        and len(folded) >= trigram.MIN_QUERY
+        and folded.isascii()
+        and trigram.sqlite_ready(connection)
+    ):
+        matches = RawSQL(
+            f"SELECT rowid FROM {trigram.TABLE} WHERE {trigram.TABLE} MATCH %s",
+            (trigram.phrase(folded),),
+        )
+        return Q(person_id__in=matches)
+    return Q(person__search_text__contains=folded)
+
+
+# --- paging a member list ------------------------------------------------------------------
+
+# What reading a page costs, counted in rows sorted (SQLite, 300,000 members): a person
+# walked in name order costs about eight (5 µs against 0.6 µs), and a row skipped by an
+# OFFSET after a sort about twelve (the sort keeps every skipped row in its heap).
+WALK_COST = 8
+SKIP_COST = 12
+# Below this many rows sorting them all costs a few milliseconds: nothing else is tried.
+WALK_FROM = 5_000
+
+
+@dataclass(frozen=True)
+class _Filters:
+    """What a member list asks for, to write the walk in SQL by hand: the ORM cannot make
+    SQLite drive the join from `people_person` (only a CROSS JOIN fixes the order)."""
+
+    org: Org
+    status: str
+    folded: str
+
+
+@dataclass(frozen=True)
+class _Plan:
+    walk: bool  # walk people in name order, or sort the list
+    backwards: bool  # from the end of the list, for its last pages
+    offset: int  # rows to skip in that direction
+
+
+class MemberRoll:
+    """A member list for `Paginator` and the API: the exact total, then pages in name order.
+
+    A large subtree's pages are read by walking people in name order through the index on
+    `sort_key` and stopping once the page is full, instead of sorting the whole subtree
+    (the whole province: 300,000 rows sorted to keep 50); the last pages by the same walk
+    from the other end. When the list holds few of the people (a rare name), sorting it is
+    cheaper, and only the ids are sorted. Small lists keep the plain query."""
+
+    def __init__(
+        self,
+        rows: QuerySet[Membership],
+        filters: _Filters | None,
+        *,
+        walk_from: int = WALK_FROM,
+    ) -> None:
+        self.rows = rows
+        self._filters = filters
+        self._walk_from = walk_from
+        self._count: int | None = None
+
+    def count(self) -> int:
+        if self._count is None:
+            self._count = self.rows.count()
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __iter__(self) -> Iterator[Membership]:
+        return iter(self.rows)
+
+    @overload
+    def __getitem__(self, index: int) -> Membership: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Membership]: ...
+
+    def __getitem__(self, index: int | slice) -> Membership | list[Membership]:
+        if isinstance(index, int):
+            found = self[index : index + 1]
+            if index < 0 or not found:
+                raise IndexError(index)
+            return found[0]
+        if index.step is not None or (index.start or 0) < 0 or (index.stop or 0) < 0:
+            raise ValueError("MemberRoll pages by forward slices only")
+        start, stop = index.start or 0, index.stop
+        if self._filters is None:
+            return list(self.rows[start:stop])
+        total = self.count()
+        stop = total if stop is None else min(stop, total)
+        if start >= stop:
+            return []
+        if total < self._walk_from:
+            return list(self.rows[start:stop])
+        plan = self.plan(start, stop, total)
+        ids: QuerySet[Membership, Any] | RawSQL
+        if plan.walk:
+            ids = RawSQL(*self._walk_sql(plan, limit=stop - start))
+        else:
+            order = [f"-{field}" for field in MEMBER_ORDER] if plan.backwards else MEMBER_ORDER
+            # Only the ids are sorted; the rows of the page are read afterwards.
+            ids = self.rows.order_by(*order).values("pk")[plan.offset : plan.offset + stop - start]
+        page = Membership.objects.filter(pk__in=ids)
+        return list(page.select_related("person", "org").order_by(*MEMBER_ORDER))
+
+    def page(self, *, offset: int, limit: int) -> tuple[list[Membership], int]:
+        """One page and the total; a short first page of a small list needs no COUNT."""
+        if self._filters is not None:
+            return self[offset : offset + limit], self.count()
+        items = list(self.rows[offset : offset + limit])
+        if (items and len(items) < limit) or (not items and offset == 0):
+            return items, offset + len(items)
+        return items, self.count()
+
+    def plan(self, start: int, stop: int, total: int) -> _Plan:
+        """Whichever reads less, in rows sorted: a walk reads `people / total` people per row
+        it keeps (the others are not in the list); a sort reads the whole list, then skips."""
+        people = Person.objects.aggregate(last=Max("pk"))["last"] or 0
+        per_row = max(people, total) / total
+        ahead, behind = start, total - stop
+        walk = WALK_COST * per_row * (min(ahead, behind) + stop - start)
+        sort = total + SKIP_COST * min(ahead, behind)
+        return _Plan(walk=walk <= sort, backwards=behind < ahead, offset=min(ahead, behind))
+
+    def _walk_sql(self, plan: _Plan, *, limit: int) -> tuple[str, list[Any]]:
+        filters = self._filters
+        assert filters is not None
+        sqlite = connection.vendor == "sqlite"
+        ops = connection.ops
+        where: list[str] = []
+        params: list[Any] = []
+        if sqlite:
+            where.append("o.path >= %s AND o.path < %s")
+            params += subtree_bounds(filters.org.path)
+        else:
+            where.append("o.path LIKE %s")
+            params.append(ops.prep_for_like_query(filters.org.path) + "%")
+        if filters.status:
+            where.append("(m.ended_on IS NULL OR m.end_reason = %s) AND m.status = %s")
+            params += [EndReason.STATUS.value, filters.status]
+        else:
+            marks = ", ".join(["%s"] * len(ON_ROLL_STATUSES))
+            where.append(f"m.ended_on IS NULL AND m.status IN ({marks})")
+            params += [str(value) for value in ON_ROLL_STATUSES]
+        if filters.folded:
+            # Django's own `contains`: the same escaping, the same LIKE.
+            where.append("p.search_text LIKE %s" + (" ESCAPE '\\'" if sqlite else ""))
+            params.append("%" + ops.prep_for_like_query(filters.folded) + "%")
+        # SQLite keeps the order of a CROSS JOIN: people first, in index order. PostgreSQL
+        # picks the order itself, and with the LIMIT it walks the index when that is cheap.
+        join = "CROSS JOIN" if sqlite else "JOIN"
+        way = " DESC" if plan.backwards else ""
+        sql = (
+            f"SELECT m.id FROM {Person._meta.db_table} p "
+            f"{join} {Membership._meta.db_table} m ON m.person_id = p.id "
+            f"{join} {Org._meta.db_table} o ON o.id = m.org_id "
+            f"WHERE {' AND '.join(where)} "
+            f"ORDER BY p.sort_key{way}, p.id{way}, m.id{way} LIMIT %s OFFSET %s"
+        )
+        return sql, [*params, limit, plan.offset]
+
+
+def member_roll(
+    *,
+    user: AnyUser,
+    org: Org,
+    query: str = "",
+    status: str = "",
+    descendants: bool = False,
+    walk_from: int | None = None,
+) -> MemberRoll:
+    """`member_list` ready to page, fast whatever the size of the subtree."""
+    rows = member_list(user=user, org=org, query=query, status=status, descendants=descendants)
+    # Only a subtree can be large, and only a reader of all of it gets the hand-written
+    # walk, which has no scope filter to write.
+    walkable = descendants and org.numchild > 0 and scope_for(user).can(org.path, Role.VIEWER)
+    filters = _Filters(org=org, status=status, folded=fold(query)) if walkable else None
+    return MemberRoll(rows, filters, walk_from=WALK_FROM if walk_from is None else walk_from)
 
 
 def person_get_for(*, user: AnyUser, person_id: int) -> Person:

@@ -58,7 +58,7 @@ from chibo.people.selectors import (
     grant_list_for,
     grant_user_candidates,
     grant_user_lookup,
-    member_list,
+    member_roll,
     org_history,
     org_member_counts,
     org_member_totals,
@@ -270,7 +270,7 @@ def org_members(request: HttpRequest, code: str) -> HttpResponse:
         query = filters.cleaned_data["q"]
         status = filters.cleaned_data["status"]
         descendants = filters.cleaned_data["descendants"]
-    memberships = member_list(
+    memberships = member_roll(
         user=user, org=org, query=query, status=status, descendants=descendants
     )
     page = Paginator(memberships, settings.PAGE_SIZE).get_page(request.GET.get("page"))
