@@ -2,7 +2,7 @@
 committee's deadline for next month's date and topic, and the entries that missed it.
 
 What the calendar follows:
-- Điều lệ Đảng (Điều 24) and Hướng dẫn 12-HD/BTCTW (06/7/2018) on cell meetings: a cell
+- Điều lệ Đảng and Hướng dẫn 12-HD/BTCTW (06/7/2018) on cell meetings: a cell
   meets regularly once a month; a thematic meeting (sinh hoạt chuyên đề) is held at least
   once a quarter. Hướng dẫn 42-HD/BTCTW (28/10/2025), implementing Chỉ thị 50-CT/TW
   (23/7/2025), keeps both and lets a cell hold the thematic and the regular meeting in one
