@@ -1047,6 +1047,9 @@ MUST_READ = {
     "orgs/<str:code>/fees/",
     "orgs/<str:code>/members/export.<exportfmt:fmt>",
     "/api/v1/orgs/{code}/members",
+    "orgs/<str:code>/meetings/stats/",
+    "orgs/<str:code>/meetings/warnings/",
+    "/api/v1/orgs/{code}/meeting-stats",
 }
 NEEDS_PERSON = {"people/<int:person_id>/", "/api/v1/members/{person_id}"}
 

@@ -29,15 +29,19 @@ What the figures mean (docs/meetings.md says the same for readers):
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     DateTimeField,
-    ExpressionWrapper,
     F,
+    Func,
     IntegerField,
     Q,
     Sum,
@@ -47,12 +51,10 @@ from django.db.models import (
 from django.db.models.expressions import Combinable
 from django.db.models.functions import (
     Coalesce,
-    ExtractDay,
-    ExtractMonth,
-    ExtractQuarter,
-    ExtractYear,
     Substr,
 )
+from django.db.models.sql.compiler import SQLCompiler
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chibo.meetings.models import Meeting, MeetingDocument, MeetingKind, MeetingStatus, ScheduleRule
@@ -270,57 +272,116 @@ def due_counts(*, org: Org, year: int, today: datetime.date) -> tuple[int, list[
     return int(row["year"] or 0), per_month, per_quarter
 
 
-def _deadline_day(org: Org) -> Case | Value:
-    """The deadline day that applies to each meeting's org: the nearest rule up the tree,
-    as one CASE (rules are few: one per committee that set one)."""
-    ancestors = [org.path[:end] for end in range(Org.steplen, len(org.path) + 1, Org.steplen)]
-    rules = sorted(
-        ScheduleRule.objects.filter(
-            Q(org__path__in=ancestors) | Q(org__path__startswith=org.path)
-        ).values_list("org__path", "deadline_day"),
-        key=lambda rule: len(rule[0]),
-        reverse=True,
-    )
-    if not rules:
+def _local_start(year: int, month: int) -> datetime.datetime:
+    """Midnight of the first day of the month, local time (where the months begin)."""
+    if month == 13:
+        year, month = year + 1, 1
+    return timezone.make_aware(datetime.datetime(year, month, 1))
+
+
+def _after(path: str) -> str | None:
+    """The first path, of the same length, after every path starting with `path`; None
+    when there is none (the last node of its depth)."""
+    alphabet = Org.alphabet
+    chars = list(path)
+    for index in range(len(chars) - 1, -1, -1):
+        position = alphabet.index(chars[index])
+        if position + 1 < len(alphabet):
+            chars[index] = alphabet[position + 1]
+            return "".join(chars[: index + 1])
+        chars[index] = alphabet[0]
+    return None
+
+
+def deadline_intervals(rules: dict[str, int]) -> list[tuple[str, str | None, int | None]]:
+    """The rules' reach as ordered, disjoint path intervals [start, end) with the deadline
+    day of the nearest rule (None: no rule). Subtrees are path ranges and nest, so the
+    nearest rule of any path is the deepest rule whose range holds the interval's start."""
+    bounds: set[str] = set()
+    for path in rules:
+        bounds.add(path)
+        after = _after(path)
+        if after is not None:
+            bounds.add(after)
+    ordered = sorted(bounds)
+    intervals: list[tuple[str, str | None, int | None]] = []
+    for index, start in enumerate(ordered):
+        end = ordered[index + 1] if index + 1 < len(ordered) else None
+        holders = [path for path in rules if start.startswith(path)]
+        day = rules[max(holders, key=len)] if holders else None
+        if intervals and intervals[-1][2] == day:
+            intervals[-1] = (intervals[-1][0], end, day)
+        else:
+            intervals.append((start, end, day))
+    return intervals
+
+
+def _day_expression(intervals: list[tuple[str, str | None, int | None]]) -> Case | Value:
+    """The deadline day of each row's org as a balanced CASE over the interval bounds: a
+    handful of comparisons per row, however many committees set a rule."""
+
+    def build(low: int, high: int) -> Case | Value:
+        if high - low == 1:
+            return Value(intervals[low][2], output_field=IntegerField())
+        middle = (low + high) // 2
+        return Case(
+            When(org__path__lt=intervals[middle][0], then=build(low, middle)),
+            default=build(middle, high),
+            output_field=IntegerField(),
+        )
+
+    if not intervals:
         return Value(None, output_field=IntegerField())
     return Case(
-        *[When(org__path__startswith=path, then=Value(day)) for path, day in rules],
-        default=Value(None),
+        When(org__path__lt=intervals[0][0], then=Value(None)),
+        default=build(0, len(intervals)),
         output_field=IntegerField(),
     )
+
+
+def _late_q(year: int, days: set[int]) -> Q:
+    """Meetings entered after their deadline: for each month and deadline day, entered
+    on or after midnight following that day of the month before (local time)."""
+    late = Q(pk__in=[])
+    for month in range(1, 13):
+        before = datetime.date(year, month, 1) - datetime.timedelta(days=1)
+        for day in days:
+            last = before.replace(day=min(day, before.day))
+            limit = timezone.make_aware(
+                datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time())
+            )
+            late |= Q(
+                period=datetime.date(year, month, 1), deadline_day=day, scheduled_at__gte=limit
+            )
+    return late
+
+
+def _moved_q(year: int) -> Q:
+    """Held meetings whose day lies outside their period's month (local time)."""
+    moved = Q(pk__in=[])
+    for month in range(1, 13):
+        moved |= Q(period=datetime.date(year, month, 1)) & (
+            Q(held_on__lt=_local_start(year, month)) | Q(held_on__gte=_local_start(year, month + 1))
+        )
+    return moved
 
 
 def monthly_rows(*, org: Org, year: int) -> dict[int, dict[str, int]]:
     """Per month of the year: held, thematic, cancelled, moved, late and counts, in one
-    GROUP BY over the subtree's meetings."""
+    GROUP BY over the subtree's meetings. Every test is a plain comparison the database
+    does natively (no date functions per row): the months' bounds and the deadlines are
+    computed here, at most 12 of each."""
     held = Q(status=MeetingStatus.HELD)
-    when = Coalesce("held_started_at", "starts_at", output_field=DateTimeField())
-    period_month = ExtractMonth("period")
-    period_year = ExtractYear("period")
-    # The deadline is in the month before the period; keys are yyyymmdd integers, so a
-    # deadline day the month lacks (31 February) simply means its end.
-    previous = Case(
-        When(period__month=1, then=_key(period_year - Value(1), Value(12))),
-        default=_key(period_year, period_month - Value(1)),
-        output_field=IntegerField(),
+    rules = dict(
+        ScheduleRule.objects.filter(
+            Q(org__path__in=_ancestor_paths(org)) | Q(org__path__startswith=org.path)
+        ).values_list("org__path", "deadline_day")
     )
     meetings = (
         Meeting.objects.filter(_period_range(year), org__path__startswith=org.path)
         .annotate(
-            held_key=ExpressionWrapper(
-                _key(ExtractYear(when), ExtractMonth(when)), output_field=IntegerField()
-            ),
-            period_key=ExpressionWrapper(
-                _key(period_year, period_month), output_field=IntegerField()
-            ),
-            deadline_key=ExpressionWrapper(
-                previous * Value(100) + _deadline_day(org), output_field=IntegerField()
-            ),
-            scheduled_key=ExpressionWrapper(
-                _key(ExtractYear("scheduled_at"), ExtractMonth("scheduled_at")) * Value(100)
-                + ExtractDay("scheduled_at"),
-                output_field=IntegerField(),
-            ),
+            held_on=Coalesce("held_started_at", "starts_at", output_field=DateTimeField()),
+            deadline_day=_day_expression(deadline_intervals(rules)),
         )
         .values("period")
         .annotate(
@@ -331,12 +392,12 @@ def monthly_rows(*, org: Org, year: int) -> dict[int, dict[str, int]]:
             thematic=Count("id", filter=held & Q(kind__in=THEMATIC_KINDS)),
             planned=Count("id", filter=Q(status=MeetingStatus.PLANNED)),
             cancelled=Count("id", filter=Q(status=MeetingStatus.CANCELLED)),
-            moved=Count("id", filter=held & ~Q(held_key=F("period_key"))),
+            moved=Count("id", filter=held & _moved_q(year)),
             late_schedule=Count(
                 "id",
                 filter=~Q(status=MeetingStatus.CANCELLED)
-                & Q(kind__in=SCHEDULED_KINDS, deadline_key__isnull=False)
-                & Q(scheduled_key__gt=F("deadline_key")),
+                & Q(kind__in=SCHEDULED_KINDS)
+                & _late_q(year, set(rules.values())),
             ),
             expected=Sum("expected_count", filter=held),
             present=Sum("present_count", filter=held),
@@ -350,6 +411,41 @@ def monthly_rows(*, org: Org, year: int) -> dict[int, dict[str, int]]:
     return rows
 
 
+def _ancestor_paths(org: Org) -> list[str]:
+    return [org.path[:end] for end in range(Org.steplen, len(org.path) + 1, Org.steplen)]
+
+
+class _PublishedLate(Func):
+    """published_at later than one day before the meeting's start. On SQLite through
+    julianday(), which the database computes itself, instead of Django's date arithmetic
+    in a Python function called for every row."""
+
+    output_field = BooleanField()
+
+    def __init__(self) -> None:
+        super().__init__(F("published_at"), F("meeting__starts_at"))
+
+    def as_postgresql(
+        self,
+        compiler: SQLCompiler,
+        connection: BaseDatabaseWrapper,
+        **extra: Any,
+    ) -> tuple[str, list[Any]]:
+        published, starts = (compiler.compile(e) for e in self.get_source_expressions())
+        sql = f"{published[0]} > ({starts[0]} - INTERVAL '1 day')"
+        return sql, [*published[1], *starts[1]]
+
+    def as_sqlite(
+        self,
+        compiler: SQLCompiler,
+        connection: BaseDatabaseWrapper,
+        **extra: Any,
+    ) -> tuple[str, list[Any]]:
+        published, starts = (compiler.compile(e) for e in self.get_source_expressions())
+        sql = f"julianday({published[0]}) > julianday({starts[0]}) - 1"
+        return sql, [*published[1], *starts[1]]
+
+
 def late_document_rows(*, org: Org, year: int) -> dict[int, int]:
     """Per month: meetings of the subtree with a document published less than a day
     before the meeting started (Hướng dẫn 42-HD/BTCTW 2025), one GROUP BY."""
@@ -360,14 +456,25 @@ def late_document_rows(*, org: Org, year: int) -> dict[int, int]:
             meeting__period__lte=datetime.date(year, 12, 1),
             withdrawn_at__isnull=True,
             published_at__isnull=False,
-            published_at__gt=F("meeting__starts_at") - datetime.timedelta(days=1),
         )
         .exclude(meeting__status=MeetingStatus.CANCELLED)
+        .filter(_PublishedLate())
         .values("meeting__period")
         .annotate(meetings=Count("meeting_id", distinct=True))
         .order_by()
     )
     return {row["meeting__period"].month: int(row["meetings"]) for row in rows}
+
+
+def _quarter_of_period(year: int) -> Case:
+    return Case(
+        *[
+            When(period__lt=datetime.date(year, 3 * quarter + 1, 1), then=Value(quarter))
+            for quarter in range(1, 4)
+        ],
+        default=Value(4),
+        output_field=IntegerField(),
+    )
 
 
 def quarter_rows(*, org: Org, year: int) -> dict[int, tuple[int, int]]:
@@ -380,7 +487,7 @@ def quarter_rows(*, org: Org, year: int) -> dict[int, tuple[int, int]]:
             status=MeetingStatus.HELD,
             kind__in=THEMATIC_KINDS,
         )
-        .annotate(quarter=ExtractQuarter("period"))
+        .annotate(quarter=_quarter_of_period(year))
         .values("quarter")
         .annotate(units=Count("org_id", distinct=True), meetings=Count("id"))
         .order_by()
@@ -392,7 +499,9 @@ def missed_units(
     *, org: Org, year: int, today: datetime.date, limit: int = MISSED_LIST_LIMIT
 ) -> tuple[int, list[MissedUnit]]:
     """Active units of the subtree that held fewer regular meetings than months ended:
-    how many (one query) and the first `limit` with the months they missed (two more)."""
+    how many, and the first `limit` (fewest months held first) with the months they
+    missed. One GROUP BY that returns only the units that missed a month, then two small
+    reads for the ones listed."""
     ended = months_ended(year, today)
     if ended == 0:
         return 0, []
@@ -407,31 +516,34 @@ def missed_units(
             meetings__period__lte=last,
         ),
     )
-    units = (
+    found = list(
         Org.objects.filter(unit_q(), path__startswith=org.path, status=OrgStatus.ACTIVE)
         .annotate(held_months=held_months)
         .filter(held_months__lt=ended)
+        .order_by()
+        .values_list("pk", "held_months", "path")
     )
-    count = units.count()
-    if not count:
+    if not found:
         return 0, []
-    listed = list(units.order_by("held_months", "path")[:limit])
-    held: dict[int, set[int]] = {unit.pk: set() for unit in listed}
+    found.sort(key=lambda row: (row[1], row[2]))
+    shown = [pk for pk, _months, _path in found[:limit]]
+    orgs = Org.objects.in_bulk(shown)
+    held: dict[int, set[int]] = {pk: set() for pk in shown}
     for org_id, period in Meeting.objects.filter(
-        org_id__in=list(held),
+        org_id__in=shown,
         status=MeetingStatus.HELD,
         kind__in=REGULAR_KINDS,
         period__gte=first,
         period__lte=last,
     ).values_list("org_id", "period"):
         held[org_id].add(period.month)
-    return count, [
+    return len(found), [
         MissedUnit(
-            org=unit,
-            held_months=sorted(held[unit.pk]),
-            missed_months=[m for m in range(1, ended + 1) if m not in held[unit.pk]],
+            org=orgs[pk],
+            held_months=sorted(held[pk]),
+            missed_months=[m for m in range(1, ended + 1) if m not in held[pk]],
         )
-        for unit in listed
+        for pk in shown
     ]
 
 
@@ -439,7 +551,8 @@ def child_rows(
     *, children: list[Org], org: Org, year: int, today: datetime.date
 ) -> list[ChildStats]:
     """Each child's share of the subtree's figures: two GROUP BYs over the path prefix
-    cut at the child's depth, one over units and one over meetings."""
+    cut at the child's depth, one over units and one over meetings by month (so that a
+    unit with two regular meetings in a month counts once)."""
     if not children:
         return []
     width = len(org.path) + Org.steplen
@@ -458,19 +571,16 @@ def child_rows(
         .order_by()
     }
     held = Q(status=MeetingStatus.HELD)
-    unit_month = ExpressionWrapper(
-        F("org_id") * Value(100) + ExtractMonth("period"), output_field=IntegerField()
-    )
-    meetings = {
-        row["prefix"]: row
-        for row in Meeting.objects.filter(
+    totals: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for row in (
+        Meeting.objects.filter(
             _period_range(year), org__path__startswith=org.path, org__depth__gt=org.depth
         )
-        .annotate(prefix=Substr("org__path", 1, width), unit_month=unit_month)
-        .values("prefix")
+        .annotate(prefix=Substr("org__path", 1, width))
+        .values("prefix", "period")
         .annotate(
-            held_unit_months=Count(
-                "unit_month",
+            held_units=Count(
+                "org_id",
                 distinct=True,
                 filter=held & Q(kind__in=REGULAR_KINDS) & unit_q("org__"),
             ),
@@ -480,23 +590,27 @@ def child_rows(
             present=Sum("present_count", filter=held),
         )
         .order_by()
-    }
+    ):
+        total = totals[row["prefix"]]
+        for key in ("held_units", "held", "thematic", "expected", "present"):
+            total[key] += int(row[key] or 0)
     result = []
     for child in children:
         # A child that is itself a unit has no rows below it: its own row counts.
         unit_row = units.get(child.path, {})
-        meeting_row = meetings.get(child.path, {})
-        stats = ChildStats(
-            org=child,
-            units=int(unit_row.get("units") or 0),
-            due_unit_months=sum(int(unit_row.get(f"m{m}") or 0) for m in range(1, opened + 1)),
-            held_unit_months=int(meeting_row.get("held_unit_months") or 0),
-            held=int(meeting_row.get("held") or 0),
-            thematic=int(meeting_row.get("thematic") or 0),
-            expected=int(meeting_row.get("expected") or 0),
-            present=int(meeting_row.get("present") or 0),
+        total = totals.get(child.path, {})
+        result.append(
+            ChildStats(
+                org=child,
+                units=int(unit_row.get("units") or 0),
+                due_unit_months=sum(int(unit_row.get(f"m{m}") or 0) for m in range(1, opened + 1)),
+                held_unit_months=total.get("held_units", 0),
+                held=total.get("held", 0),
+                thematic=total.get("thematic", 0),
+                expected=total.get("expected", 0),
+                present=total.get("present", 0),
+            )
         )
-        result.append(stats)
     return result
 
 
