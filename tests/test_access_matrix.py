@@ -169,6 +169,11 @@ BODY_REFS: dict[str, str] = {"target": "code", "org": "code", "person": "person_
 # operation is covered, so that a 404 is not merely a 422 for an empty body.
 API_WRITE_BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/v1/meetings/{meeting_id}/absence-notices"): {"reason": "Bận việc nhà"},
+    ("POST", "/api/v1/orgs/{code}/meetings"): {
+        "kind": "regular",
+        "starts_at": "2026-12-05T19:00:00+07:00",
+    },
+    ("POST", "/api/v1/meetings/{meeting_id}/attendance"): {"entries": []},
 }
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
