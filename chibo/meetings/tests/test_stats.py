@@ -253,3 +253,23 @@ def test_the_number_of_queries_does_not_grow(
             org=tree.province, year=2025, today=TODAY, children=[tree.commune, tree.d]
         )
     assert stats.units == 34
+
+
+def test_deadline_intervals_give_the_nearest_rule() -> None:
+    from chibo.meetings.stats import deadline_intervals
+
+    rules = {"0001": 25, "00010002": 20, "0001000Z": 15}
+    intervals = deadline_intervals(rules)
+
+    def day(path: str) -> int | None:
+        for start, end, value in intervals:
+            if start <= path and (end is None or path < end):
+                return value
+        return None
+
+    assert day("00010001") == 25
+    assert day("000100020003") == 20
+    assert day("00010003") == 25
+    assert day("0001000Z0001") == 15
+    assert day("0002") is None and day("0000") is None
+    assert day("00011") == 25
