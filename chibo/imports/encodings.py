@@ -231,7 +231,15 @@ def _readings(text: str, codec: str) -> list[Reading] | None:
 
 
 def _all_capitals(text: str) -> bool:
-    letters = [char for char in text if char.isascii() and char.isalpha()]
+    """Typed in capitals: judged by the words holding old-font letters, so that an
+    acronym beside an ordinary word ("Sè CCCD", Số CCCD) does not make it all capitals."""
+    letters = [
+        char
+        for word in text.split()
+        if not word.isascii()
+        for char in word
+        if char.isascii() and char.isalpha()
+    ]
     return len(letters) >= 2 and all(char.isupper() for char in letters)
 
 

@@ -180,8 +180,8 @@ FIELDS: tuple[Field, ...] = (
     Field("note", _("Ghi chú"), ("ghi chu",)),
 )
 FIELDS_BY_KEY = {field.key: field for field in FIELDS}
-# Recognised but not stored: the row number and the remarks column.
-NOT_STORED = frozenset({"stt", "note"})
+# Recognised but not stored: the row number.
+NOT_STORED = frozenset({"stt"})
 
 _PUNCTUATION = re.compile(r"[\s.:;()\[\]*_]+")
 _SYNONYMS = {synonym: field.key for field in FIELDS for synonym in field.synonyms}

@@ -22,6 +22,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from python_calamine import CalamineWorkbook
 
+from chibo.core.exporters import FORMULA_STARTS
 from chibo.core.vntext import fold
 from chibo.imports import encodings
 from chibo.imports.headers import IGNORE, guess_header, match_header
@@ -130,8 +131,33 @@ def _read_csv(data: bytes) -> RawSheet:
         dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    rows: list[list[Cell]] = [list(row) for row in csv.reader(io.StringIO(text), dialect)]
+    # newline="": the csv module itself tells line ends (\r\n, \n, an old Mac's \r) from
+    # line breaks inside a quoted cell.
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    try:
+        if "'" in text:
+            rows: list[list[Cell]] = [[_unquote(cell) for cell in row] for row in reader]
+        else:
+            rows = [list(row) for row in reader]
+    except csv.Error as error:
+        raise SheetError(
+            _(
+                "Tệp CSV không đọc được ở dòng %(row)s (%(reason)s): hãy mở bằng Excel và lưu "
+                "lại dưới dạng “CSV UTF-8”."
+            )
+            % {"row": reader.line_num, "reason": str(error)[:120]}
+        ) from None
     return RawSheet(rows=rows, first_row=1, file_format="csv", file_encoding=encoding)
+
+
+def _unquote(cell: str) -> str:
+    """Our CSV export (chibo.core.exporters.CsvRenderer, OWASP's advice against formula
+    injection) writes "'=x" for "=x" (and for "+x", "-x", "@x"): exactly that one
+    apostrophe is taken off again, so that what is exported imports back unchanged. Any
+    other apostrophe is text and stays."""
+    if len(cell) > 2 and cell[0] == "'" and cell[1] in FORMULA_STARTS:
+        return cell[1:]
+    return cell
 
 
 # --- from raw rows to a table ---------------------------------------------------------------
@@ -145,6 +171,13 @@ def _is_empty(cell: Cell) -> bool:
     return cell is None or (isinstance(cell, str) and not cell.strip())
 
 
+class _Uncertain(str):
+    """A cell that read as well as it stands as in an old encoding ("Lê Tú", "Chi bé"):
+    the file decides later (`_settle_uncertain`), from the cell's own text, `original`."""
+
+    original: str
+
+
 def _converter(codec: str) -> Callable[[Cell, Counter[str]], Cell]:
     def convert(cell: Cell, counts: Counter[str]) -> Cell:
         if not isinstance(cell, str):
@@ -153,16 +186,23 @@ def _converter(codec: str) -> Callable[[Cell, Counter[str]], Cell]:
         if not text or text.isascii():
             return text
         reading = encodings.to_unicode(text, codec)
-        counts[reading.encoding if reading.certain else "uncertain"] += 1
-        return reading.text
+        if reading.certain:
+            counts[reading.encoding] += 1
+            return reading.text
+        counts["uncertain"] += 1
+        marked = _Uncertain(reading.text)
+        marked.original = text
+        return marked
 
     return convert
 
 
-def _is_total(cells: Sequence[Cell]) -> bool:
+def _is_total(cells: Sequence[Cell], read: Callable[[str], Cell] = str.strip) -> bool:
+    """A total line: its first text is "Tổng cộng", "Cộng" … (read through `read`, so that
+    a total typed in TCVN3 or VNI, "Tæng céng", is one too)."""
     for cell in cells:
         if isinstance(cell, str) and cell.strip():
-            text = cell.strip().rstrip(":").strip().lower()
+            text = str(read(cell)).strip().rstrip(":").strip().lower()
             return text in TOTAL_WORDS or (text.isascii() and fold(text) in TOTAL_FOLDED)
     return False
 
@@ -225,13 +265,17 @@ def build_table(
     name_columns = {i for i, key in enumerate(chosen_mapping) if key in NAME_KEYS}
     rows: list[Row] = []
     skipped: list[tuple[int, str]] = []
+    scratch: Counter[str] = Counter()  # what reading a cell to test it would count
     for number, cells in numbered:
         if number <= header_at:
             continue
-        filled = [i for i, c in enumerate(cells) if not _is_empty(c)]
+        # Inlined _is_empty: this loop runs over every cell of the sheet.
+        filled = [
+            i for i, c in enumerate(cells) if c is not None and (type(c) is not str or c.strip())
+        ]
         if not filled:
             continue
-        if _is_total(cells):
+        if _is_total(cells, lambda cell: convert(cell, scratch)):
             skipped.append((number, _("dòng tổng cộng")))
             continue
         if number <= header_at + 2 and _is_numbering(cells):
@@ -243,7 +287,9 @@ def build_table(
         if len(filled) == 1 and not (set(filled) & name_columns):
             skipped.append((number, _("dòng tiêu đề nhóm")))
             continue
-        converted = [convert(c, counts) for c in cells] + [None] * (width - len(cells))
+        converted = [c if type(c) is not str else convert(c, counts) for c in cells]
+        if len(converted) < width:
+            converted += [None] * (width - len(converted))
         rows.append(Row(number=number, cells=converted))
     _settle_uncertain([row.cells for row in rows], counts, codec)
     return Table(
@@ -272,19 +318,24 @@ def _header_text(cell: Cell) -> str:
 def _settle_uncertain(rows: list[list[Cell]], counts: Counter[str], codec: str) -> None:
     """Cells that read equally well as they stand and in an old encoding ("Thò", "Lê Tú")
     follow the file: converted only when the file's other cells are all in that one
-    legacy encoding, never when the file also holds real Unicode text."""
-    legacy = [enc for enc in (encodings.TCVN3, encodings.VNI) if counts[enc]]
-    if counts["uncertain"] == 0 or len(legacy) != 1 or counts[encodings.UNICODE]:
+    legacy encoding, never when the file also holds real Unicode text. Only those cells
+    are read again: a cell already converted would not survive a second conversion."""
+    if counts["uncertain"] == 0:
         return
-    encoding = legacy[0]
+    legacy = [enc for enc in (encodings.TCVN3, encodings.VNI) if counts[enc]]
+    encoding = legacy[0] if len(legacy) == 1 and not counts[encodings.UNICODE] else ""
     for cells in rows:
         for index, cell in enumerate(cells):
-            if isinstance(cell, str) and cell and not cell.isascii():
-                converted = encodings.reread(cell, encoding, codec)
-                if converted is not None and converted != cell:
-                    cells[index] = converted
+            if type(cell) is not _Uncertain:
+                continue
+            text = str(cell)
+            if encoding:
+                converted = encodings.reread(cell.original, encoding, codec)
+                if converted is not None and converted != cell.original:
+                    text = converted
                     counts[encoding] += 1
                     counts["uncertain"] -= 1
+            cells[index] = text
 
 
 def iter_chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:

@@ -560,6 +560,7 @@ def write_plan(
                     "joined_on": row.joined_on,
                     "official_on": row.official_on,
                     "card_number": row.card_number,
+                    "note": row.note,
                     "started_on": today,
                 }
             )
@@ -572,7 +573,14 @@ def write_plan(
         for batch in iter_chunks(changed_memberships, BATCH):
             Membership.objects.bulk_update(
                 batch,
-                ["status", "joined_on", "official_on", "card_number", "status_changed_on"],
+                [
+                    "status",
+                    "joined_on",
+                    "official_on",
+                    "card_number",
+                    "note",
+                    "status_changed_on",
+                ],
             )
         audit_record(
             actor=actor,
@@ -609,6 +617,7 @@ def _merge_membership(membership: Membership, row: PlannedRow, today: datetime.d
         "joined_on": row.joined_on or membership.joined_on,
         "official_on": row.official_on or membership.official_on,
         "card_number": row.card_number or membership.card_number,
+        "note": row.note or membership.note,
     }
     for key, value in values.items():
         if getattr(membership, key) != value:

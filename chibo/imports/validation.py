@@ -11,8 +11,6 @@ one query per row.
 from __future__ import annotations
 
 import datetime
-import multiprocessing
-import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -47,7 +45,9 @@ if TYPE_CHECKING:
     from chibo.core.scoping import AnyUser
 
 CHUNK = 500
+NOTE_LENGTH = Membership._meta.get_field("note").max_length or 500
 NEW = "new"
+NAME_PARTS = frozenset({"family_name", "middle_name", "given_name"})
 PERSON_TEXT_FIELDS = (
     "phone", "email", "ethnicity", "religion", "hometown", "address", "occupation", "job_position",
 )  # fmt: skip
@@ -95,6 +95,7 @@ class PlannedRow:
     joined_on: datetime.date | None
     official_on: datetime.date | None
     card_number: str
+    note: str = ""  # the "Ghi chú" cell, kept on the membership
     person_id: int | None = None
     matched_by: str = ""  # citizen_id, card_number, name
     membership_id: int | None = None
@@ -244,6 +245,14 @@ class _Checker:
             if key and key not in self.column_of:
                 self.column_of[key] = index
         self.units = _UnitIndex(org)
+        # A sheet repeats itself: the same unit, gender, date text or status in row after
+        # row. What a cell's text means is worked out once per distinct text.
+        self._units: dict[str, tuple[Org | None, str]] = {}
+        self._dates: dict[tuple[type, Cell, bool], tuple[datetime.date | None, str]] = {}
+        self._genders: dict[str, str] = {}
+        self._texts = [
+            (key, self.column_of[key]) for key in PERSON_TEXT_FIELDS[1:] if key in self.column_of
+        ]
 
     def header(self, key: str) -> str:
         index = self.column_of.get(key)
@@ -292,21 +301,36 @@ class _Checker:
     # -- one row ---------------------------------------------------------------------------
 
     def date(self, row: Row, key: str, *, allow_year: bool = False) -> datetime.date | None:
-        try:
-            value, _year_only = parse_date(
-                self.cell(row, key), allow_year=allow_year, today=self.today
-            )
-        except DateProblem as problem:
-            self.problem(row.number, key, str(problem))
+        value = self.cell(row, key)
+        if value is None:
             return None
-        if value is not None and value > self.today:
+        # Real date cells (the usual case in .xlsx) need no parsing.
+        if type(value) is datetime.datetime:
+            day: datetime.date | None = value.date()
+        elif type(value) is datetime.date:
+            day = value
+        else:
+            # The type is part of the key: True == 1 and 1980 == 1980.0 are told apart.
+            memo = (type(value), value, allow_year)
+            cached = self._dates.get(memo)
+            if cached is None:
+                try:
+                    cached = parse_date(value, allow_year=allow_year, today=self.today)[0], ""
+                except DateProblem as problem:
+                    cached = None, str(problem)
+                self._dates[memo] = cached
+            day, message = cached
+            if message:
+                self.problem(row.number, key, message)
+                return None
+        if day is not None and day > self.today:
             self.problem(
                 row.number,
                 key,
-                _("ngày %(date)s ở tương lai.") % {"date": value.strftime("%d/%m/%Y")},
+                _("ngày %(date)s ở tương lai.") % {"date": day.strftime("%d/%m/%Y")},
             )
             return None
-        return value
+        return day
 
     def full_name(self, row: Row) -> str:
         if "full_name" in self.column_of:
@@ -317,64 +341,89 @@ class _Checker:
         ]
         return " ".join(part for part in parts if part)
 
+    def gender(self, row: Row) -> str:
+        text = _text(self.cell(row, "gender"))
+        if not text:
+            return ""
+        gender = self._genders.get(text)
+        if gender is None:
+            gender = self._genders[text] = _GENDERS.get(fold(text), "")
+        if not gender:
+            self.problem(
+                row.number,
+                "gender",
+                _("“%(value)s” không phải giới tính (ghi Nam hoặc Nữ).") % {"value": text},
+            )
+        return gender
+
+    def unit(self, row: Row) -> tuple[Org, bool]:
+        text = _text(self.cell(row, "org"))
+        if not text:
+            return self.org, False
+        found = self._units.get(text)
+        if found is None:
+            found = self._units[text] = self.units.find(text)
+        if found[0] is None:
+            self.problem(row.number, "org", found[1])
+            return self.org, False
+        return found[0], True
+
     def read_row(self, row: Row) -> PlannedRow | None:
+        """Everything one row says, checked by the people app's own rules; None (and the
+        problems recorded) when the row is wrong."""
         before = len(self.problems)
-        given: set[str] = set()
+        cells = row.cells
         full_name = self.full_name(row)
         birth_date = self.date(row, "birth_date", allow_year=True)
-        gender = ""
-        gender_text = _text(self.cell(row, "gender"))
-        if gender_text:
-            gender = _GENDERS.get(fold(gender_text), "")
-            if not gender:
-                self.problem(
-                    row.number,
-                    "gender",
-                    _("“%(value)s” không phải giới tính (ghi Nam hoặc Nữ).")
-                    % {"value": gender_text},
-                )
+        gender = self.gender(row)
         citizen_id = _digits(self.cell(row, "citizen_id"), width=12)
         phone = _digits(self.cell(row, "phone"), width=10)
         if phone and len(phone) == 9 and phone.isdigit():
             phone = "0" + phone
-        texts = {key: _text(self.cell(row, key)) for key in PERSON_TEXT_FIELDS if key != "phone"}
-        data = PersonData(
-            full_name=full_name,
-            gender=gender,
-            birth_date=birth_date,
-            citizen_id=citizen_id,
-            phone=phone,
-            **texts,
-        )
+        texts = {key: _text(cells[index]) for key, index in self._texts}
+        given = {key for key, value in texts.items() if value}
+        if birth_date is not None:
+            given.add("birth_date")
+        if gender:
+            given.add("gender")
+        if citizen_id:
+            given.add("citizen_id")
+        if phone:
+            given.add("phone")
         values: dict[str, Any] = {}
         if not full_name:
             self.problem(row.number, self.name_key(), _("thiếu họ và tên."))
         else:
+            given |= NAME_PARTS
             try:
-                values = clean_person(data)
+                values = clean_person(
+                    PersonData(
+                        full_name=full_name,
+                        gender=gender,
+                        birth_date=birth_date,
+                        citizen_id=citizen_id,
+                        phone=phone,
+                        **texts,
+                    )
+                )
             except ValidationError as error:
                 for name, messages in error.message_dict.items():
                     key = self.name_key() if name in ("given_name", "family_name") else name
                     for message in messages:
                         self.problem(row.number, key, message)
-        for key in ("birth_date", "gender", "citizen_id", "phone", *texts):
-            if getattr(data, key):
-                given.add(key)
-        if full_name:
-            given |= {"family_name", "middle_name", "given_name"}
-
-        unit, unit_given = self.org, False
-        unit_text = _text(self.cell(row, "org"))
-        if unit_text:
-            found, message = self.units.find(unit_text)
-            if found is None:
-                self.problem(row.number, "org", message)
-            else:
-                unit, unit_given = found, True
+        unit, unit_given = self.unit(row)
         joined_on = self.date(row, "joined_on")
         official_on = self.date(row, "official_on")
         status, status_given = self.status(row, unit, joined_on, official_on)
         card_number = _digits(self.cell(row, "card_number"), width=0)
+        note = _text(self.cell(row, "note"))
+        if len(note) > NOTE_LENGTH:
+            self.problem(
+                row.number,
+                "note",
+                _("ghi chú dài %(length)s ký tự, quá %(limit)s ký tự; hãy rút gọn.")
+                % {"length": len(note), "limit": NOTE_LENGTH},
+            )
         if len(self.problems) == before:
             try:
                 membership_clean(
@@ -401,6 +450,7 @@ class _Checker:
             joined_on=joined_on,
             official_on=official_on,
             card_number=card_number,
+            note=note,
         )
 
     def name_key(self) -> str:
@@ -464,46 +514,20 @@ class _Checker:
         planned: list[PlannedRow] = []
         if not self.check_mapping():
             return Plan(self.table, self.org, [], self.problems, [])
-        workers = _worker_count(len(rows))
-        if workers > 1:
-            planned = self.read_rows_in_parallel(rows, workers)
-        else:
-            for index, row in enumerate(rows, start=1):
-                result = self.read_row(row)
-                if result is not None:
-                    planned.append(result)
-                if self.progress and index % 2000 == 0:
-                    self.progress(index, len(rows))
+        total = len(rows)
+        read_row = self.read_row
+        for index, row in enumerate(rows, start=1):
+            result = read_row(row)
+            if result is not None:
+                planned.append(result)
+            if self.progress and index % 2000 == 0:
+                self.progress(index, total)
         self.duplicates_in_file(planned)
         pending = self.match(planned)
         self.merge_existing(planned)
         failed = {problem.row for problem in self.problems}
         planned = [row for row in planned if row.number not in failed]
         return Plan(self.table, self.org, planned, self.problems, pending)
-
-    def read_rows_in_parallel(self, rows: Sequence[Row], workers: int) -> list[PlannedRow]:
-        """Each row's own checks are pure Python over data already in memory: a large
-        sheet is split between forked processes, one per core. Nothing in them touches
-        the database; units travel back as ids."""
-        global _FORKED
-        size = -(-len(rows) // workers)
-        parts = [(start, min(start + size, len(rows))) for start in range(0, len(rows), size)]
-        _FORKED = (self, rows)
-        try:
-            context = multiprocessing.get_context("fork")
-            with context.Pool(len(parts)) as pool:
-                results = pool.map(_read_part, parts)
-        finally:
-            _FORKED = None
-        planned: list[PlannedRow] = []
-        for part_rows, problems in results:
-            self.problems.extend(problems)
-            for row, unit_pk in part_rows:
-                row.unit = self.units.by_pk[unit_pk]
-                planned.append(row)
-            if self.progress:
-                self.progress(len(planned), len(rows))
-        return planned
 
     def merge_existing(self, planned: list[PlannedRow]) -> None:
         """A matched person keeps what the row leaves empty; the merged record is checked
@@ -536,6 +560,7 @@ class _Checker:
             row.joined_on = row.joined_on or membership.joined_on
             row.official_on = row.official_on or membership.official_on
             row.card_number = row.card_number or membership.card_number
+            row.note = row.note or membership.note
             try:
                 membership_clean(
                     org=row.unit,
@@ -674,32 +699,6 @@ class _Checker:
         row.unit = self.units.by_pk.get(int(membership["org_id"]), row.unit)
 
 
-# Rows from which forking pays for itself, and the checker the forked workers read.
-PARALLEL_FROM = 20_000
-_FORKED: tuple[_Checker, Sequence[Row]] | None = None
-
-
-def _worker_count(rows: int) -> int:
-    if rows < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
-        return 1
-    return max(1, min(os.cpu_count() or 1, 4))
-
-
-def _read_part(bounds: tuple[int, int]) -> tuple[list[tuple[PlannedRow, int]], list[Problem]]:
-    assert _FORKED is not None
-    checker, rows = _FORKED
-    checker.problems = []
-    out: list[tuple[PlannedRow, int]] = []
-    for row in rows[bounds[0] : bounds[1]]:
-        result = checker.read_row(row)
-        if result is not None:
-            unit_pk = int(result.unit.pk)
-            # Model instances are heavy to send between processes: the id is enough.
-            result.unit = None  # type: ignore[assignment]
-            out.append((result, unit_pk))
-    return out, checker.problems
-
-
 def _in_bulk(model: Any, ids: Iterable[int | None]) -> dict[int, Any]:
     found: dict[int, Any] = {}
     for chunk in iter_chunks(sorted({i for i in ids if i}), CHUNK):
@@ -720,15 +719,22 @@ def _citizen_ids(person_ids: Iterable[int]) -> dict[int, str | None]:
 
 
 def _memberships_by_card(values: Iterable[str], family: str) -> dict[str, tuple[int, int]]:
+    """Current memberships of the family holding the card numbers. The card number has
+    no index: a large file reads the family's carded memberships once instead of
+    scanning the table once per chunk."""
+    wanted = set(values)
     found: dict[str, tuple[int, int]] = {}
-    for chunk in iter_chunks(sorted(set(values)), CHUNK):
-        rows = (
-            Membership.objects.current()
-            .filter(family=family, card_number__in=chunk)
-            .values_list("card_number", "person_id", "pk")
-        )
-        for card, person_id, pk in rows:
-            found[card] = (person_id, pk)
+    current = Membership.objects.current().filter(family=family)
+    if len(wanted) > CHUNK:
+        chunks: Iterable[Any] = [None]
+        current = current.exclude(card_number="")
+    else:
+        chunks = iter_chunks(sorted(wanted), CHUNK)
+    for chunk in chunks:
+        rows = current if chunk is None else current.filter(card_number__in=chunk)
+        for card, person_id, pk in rows.values_list("card_number", "person_id", "pk"):
+            if card in wanted:
+                found[card] = (person_id, pk)
     return found
 
 
@@ -736,26 +742,30 @@ def _namesakes(
     rows: Sequence[PlannedRow], user: AnyUser | None
 ) -> dict[tuple[str, datetime.date | None], list[Candidate]]:
     """People the user may see with the same name and birth date as a row (no birth date,
-    no match: a name alone says too little)."""
+    no match: a name alone says too little). Looked up by the indexed folded name, then
+    compared exactly: the full name has no index, and a registry of a province would be
+    read whole once per chunk."""
     wanted = {
         (r.values["full_name"], r.values["birth_date"]) for r in rows if r.values["birth_date"]
     }
     people = Person.objects.all() if user is None else Person.objects.visible_to(user)
     found: dict[tuple[str, datetime.date | None], list[Candidate]] = defaultdict(list)
-    names = sorted({name for name, _birth in wanted})
-    for chunk in iter_chunks(names, CHUNK):
-        for pk, name, birth in people.filter(full_name__in=chunk).values_list(
+    folded = sorted({str(r.values["search_text"]) for r in rows if r.values["birth_date"]})
+    for chunk in iter_chunks(folded, CHUNK):
+        for pk, name, birth in people.filter(search_text__in=chunk).values_list(
             "pk", "full_name", "birth_date"
         ):
             if (name, birth) in wanted:
                 found[(name, birth)].append(Candidate(pk, name, birth, ""))
-    ids = [c.person_id for cands in found.values() for c in cands]
-    units = dict(
-        Membership.objects.current()
-        .filter(person_id__in=ids)
-        .filter(_visible_orgs_q(user))
-        .values_list("person_id", "org__name")
-    )
+    ids = sorted(c.person_id for cands in found.values() for c in cands)
+    units: dict[int, str] = {}
+    for chunk in iter_chunks(ids, CHUNK):
+        units.update(
+            Membership.objects.current()
+            .filter(person_id__in=chunk)
+            .filter(_visible_orgs_q(user))
+            .values_list("person_id", "org__name")
+        )
     for cands in found.values():
         for candidate in cands:
             candidate.unit = units.get(candidate.person_id, "")

@@ -84,10 +84,11 @@ ROW_FIELDS = [
     "person__full_name", "person__birth_date", "person__gender", "person__citizen_id",
     "person__ethnicity", "person__religion", "person__hometown", "person__address",
     "person__occupation", "person__job_position", "person__phone", "person__email",
-    "org__code", "joined_on", "official_on", "card_number", "status",
+    "org__code", "joined_on", "official_on", "card_number", "status", "note",
 ]  # fmt: skip
 GENDER = 3
 CITIZEN_ID = 4
+STATUS = -2
 
 
 @dataclass(frozen=True)
@@ -159,6 +160,7 @@ class MemberListExporter(BaseExporter):
         columns += [
             Column(CARD_HEADERS.get(family, _("Số thẻ")), 14, Kind.CODE),
             Column(_("Tư cách"), 14),
+            Column(_("Ghi chú"), 24),
         ]
         return columns
 
@@ -175,7 +177,7 @@ class MemberListExporter(BaseExporter):
             row: list[CellValue] = [number, *record]
             row[GENDER] = genders.get(str(row[GENDER]), "")
             row[CITIZEN_ID] = row[CITIZEN_ID] or ""
-            row[-1] = statuses.get(str(row[-1]), "")
+            row[STATUS] = statuses.get(str(row[STATUS]), "")
             self.row_count = number
             yield row
 

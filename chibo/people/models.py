@@ -157,6 +157,7 @@ class Membership(models.Model):
     status_changed_on = models.DateField(_("ngày thay đổi tư cách"), null=True, blank=True)
     status_reason = models.CharField(_("lý do"), max_length=300, blank=True)
     decision_number = models.CharField(_("số quyết định"), max_length=40, blank=True)
+    note = models.CharField(_("ghi chú"), max_length=500, blank=True)
     previous = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="next"
     )

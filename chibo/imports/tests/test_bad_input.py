@@ -14,7 +14,8 @@ from chibo.imports.parsing import build_table, read_raw
 from chibo.imports.services import import_members_file
 from chibo.imports.tests.helpers import HEADERS, counts, future, good_row, xlsx
 from chibo.imports.validation import check_table
-from chibo.orgs.models import Org
+from chibo.orgs.models import Level, Org, OrgStatus
+from chibo.orgs.services import org_create, org_end
 from chibo.people.models import Membership
 
 # The data rows start under the two title lines, a blank line, the header and the
@@ -294,3 +295,118 @@ def test_nothing_is_written_when_the_last_row_is_bad(demo, tmp_path):
     assert len(problems) == 1
     assert not Membership.objects.filter(card_number="77000001").exists()
     assert datetime.date.today()
+
+
+# --- more classes: the CCCD against the gender, units, years, serials, associations ------
+
+
+def test_citizen_id_of_the_other_gender(demo, tmp_path):
+    # 019080001002 is a man's (fourth digit 0); the row says Nữ.
+    problem = only(bad_second_row(tmp_path, **{"Giới tính": "Nữ"}))
+    assert problem == (
+        f"Dòng {SECOND}, cột “Số CCCD”: Số CCCD “019080001002” không khớp với giới tính đã khai."
+    )
+
+
+def test_unit_name_matching_two_units(demo, tmp_path):
+    commune = Org.objects.get(code="DU-DT")
+    for code, name in (("DU-DT-TM1", "Chi bộ Thôn Mới"), ("DU-DT-TM2", "Đảng bộ Thôn Mới")):
+        org_create(parent=commune, code=code, name=name, family="party", level=Level.BRANCH)
+    problem = only(bad_second_row(tmp_path, **{"Chi bộ": "Thôn Mới"}))
+    assert problem == (
+        f"Dòng {SECOND}, cột “Chi bộ”: “Thôn Mới” khớp với nhiều đơn vị (DU-DT-TM1, "
+        "DU-DT-TM2); hãy ghi mã đơn vị."
+    )
+
+
+def test_unit_that_has_ended(demo, tmp_path):
+    cell = org_create(
+        parent=Org.objects.get(code="DU-DT"), code="DU-DT-CU", name="Chi bộ xóm Cũ",
+        family="party", level=Level.BRANCH,
+    )  # fmt: skip
+    org_end(org=cell, status=OrgStatus.DISSOLVED, on=datetime.date(2025, 7, 1))
+    problem = only(bad_second_row(tmp_path, **{"Chi bộ": "DU-DT-CU"}))
+    assert problem == (
+        f"Dòng {SECOND}, cột “Chi bộ”: Chi bộ xóm Cũ đã kết thúc hoạt động, không thể thêm "
+        "thành viên."
+    )
+
+
+def test_birth_year_out_of_range(demo, tmp_path):
+    problem = only(bad_second_row(tmp_path, **{"Ngày sinh": "1890", "Số CCCD": ""}))
+    assert problem == f"Dòng {SECOND}, cột “Ngày sinh”: năm “1890” không hợp lệ"
+
+
+def test_a_number_that_is_no_date(demo, tmp_path):
+    problem = only(bad_second_row(tmp_path, **{"Ngày chính thức": 12}))
+    assert problem == f"Dòng {SECOND}, cột “Ngày chính thức”: số “12” không phải ngày"
+
+
+def test_probationary_standing_in_a_womens_union(demo, tmp_path):
+    headers = ("STT", "Họ và tên", "Ngày sinh", "Giới tính", "Chi hội", "Tư cách")
+    rows = [
+        [1, "Hà Thị Mận", "02/03/1970", "Nữ", "HLHPN-DT-CH01", "Đang sinh hoạt"],
+        [2, "Hà Thị Đào", "02/03/1972", "Nữ", "HLHPN-DT-CH01", "Dự bị"],
+    ]
+    problem = only(run(xlsx(tmp_path, rows, headers=headers), code="HLHPN-DT"))
+    assert problem.startswith(f"Dòng {SECOND}, cột “Tư cách”: “Dự bị” không phải tư cách của ")
+    assert "Đang sinh hoạt" in problem
+
+
+def test_one_registered_person_on_two_rows(demo, tmp_path):
+    member = _member_of("DU-DT-CB01")
+    person = member.person
+    same = {
+        "Họ và tên": person.full_name,
+        "Ngày sinh": f"{person.birth_date:%d/%m/%Y}",
+        "Giới tính": "Nữ" if person.gender == "female" else "Nam",
+        "Ngày vào Đảng": "",
+        "Ngày chính thức": "",
+    }
+    rows = [
+        good_row(1, **same, **{"Số CCCD": person.citizen_id, "Số thẻ đảng viên": ""}),
+        good_row(2, **same, **{"Số CCCD": "", "Số thẻ đảng viên": member.card_number}),
+    ]
+    assert only(run(xlsx(tmp_path, rows))) == f"Dòng {SECOND}: cùng một người với dòng {FIRST}."
+
+
+def test_a_namesake_left_unanswered(demo, tmp_path):
+    member = _member_of("DU-DT-CB02")
+    person = member.person
+    row = good_row(
+        2,
+        **{
+            "Họ và tên": person.full_name,
+            "Ngày sinh": f"{person.birth_date:%d/%m/%Y}",
+            "Giới tính": "Nữ" if person.gender == "female" else "Nam",
+            "Số CCCD": "",
+            "Ngày vào Đảng": "",
+            "Ngày chính thức": "",
+            "Số thẻ đảng viên": "",
+            "Chi bộ": "DU-DT-CB02",
+        },
+    )
+    problem = only(run(xlsx(tmp_path, [good_row(1), row])))
+    assert problem == (
+        f"Dòng {SECOND}: có người cùng họ tên và ngày sinh trong hệ thống; cần chọn “cập nhật "
+        "người đã có” hoặc “thêm người mới”."
+    )
+
+
+def test_an_empty_csv_file(demo, tmp_path):
+    path = tmp_path / "danh-sach.csv"
+    path.write_bytes(b"")
+    assert only(run(path)).startswith("Không tìm thấy dòng tiêu đề trong 10 dòng đầu")
+
+
+def test_a_csv_that_is_not_text(demo, tmp_path):
+    path = tmp_path / "danh-sach.csv"
+    path.write_bytes(bytes(range(256)) * 4)
+    assert only(run(path)).startswith("Không tìm thấy dòng tiêu đề trong 10 dòng đầu")
+
+
+def test_a_csv_with_a_giant_cell(demo, tmp_path):
+    path = tmp_path / "danh-sach.csv"
+    text = ",".join(HEADERS) + "\r\n" + ",".join(str(c) for c in good_row(1)) + "\r\n"
+    path.write_text(text + '2,"' + "x" * 200_000 + '"\r\n', encoding="utf-8")
+    assert only(run(path)).startswith("Tệp CSV không đọc được ở dòng 3 (field larger than")

@@ -365,25 +365,3 @@ def test_cli_unknown_org_and_missing_file(demo, tmp_path):
         call_command("import", "members", str(tmp_path / "a.xlsx"), "--org", "KHONG-CO")
     with pytest.raises(CommandError, match="Không có tệp"):
         call_command("import", "members", str(tmp_path / "a.xlsx"), "--org", "DU-DT")
-
-
-def test_large_sheets_are_checked_in_forked_workers_with_the_same_result(
-    demo, tmp_path, monkeypatch
-):
-    from chibo.imports import validation
-
-    rows = [*_rows(NAMES), good_row(6, **{"Ngày sinh": "31/02/1980"})]
-    path = xlsx(tmp_path, rows)
-    org = Org.objects.get(code="DU-DT")
-    sequential = import_members_file(path=path, org=org, dry_run=True)
-    monkeypatch.setattr(validation, "PARALLEL_FROM", 2)
-    assert validation._worker_count(len(rows)) > 1
-    parallel = import_members_file(path=path, org=org, dry_run=True)
-    assert [str(p) for p in parallel.problems] == [str(p) for p in sequential.problems]
-    assert parallel.plan is not None and sequential.plan is not None
-    assert [(r.number, r.values, r.unit) for r in parallel.plan.rows] == [
-        (r.number, r.values, r.unit) for r in sequential.plan.rows
-    ]
-    monkeypatch.setattr(validation, "PARALLEL_FROM", 2)
-    imported(xlsx(tmp_path, _rows(NAMES), name="ok.xlsx"))
-    assert Person.objects.filter(full_name__in=NAMES).count() == 5

@@ -28,13 +28,13 @@ from chibo.people.services import PersonData, membership_create, person_create
 PARTY_HEADERS = [
     "STT", "Họ và tên", "Ngày sinh", "Giới tính", "Số CCCD", "Dân tộc", "Tôn giáo", "Quê quán",
     "Nơi ở hiện nay", "Nghề nghiệp", "Vị trí việc làm", "Số điện thoại", "Thư điện tử", "Chi bộ",
-    "Ngày vào Đảng", "Ngày chính thức", "Số thẻ đảng viên", "Tư cách",
+    "Ngày vào Đảng", "Ngày chính thức", "Số thẻ đảng viên", "Tư cách", "Ghi chú",
 ]  # fmt: skip
 # The field each header must be read back as by the member import.
 IMPORT_FIELDS = [
     "stt", "full_name", "birth_date", "gender", "citizen_id", "ethnicity", "religion",
     "hometown", "address", "occupation", "job_position", "phone", "email", "org", "joined_on",
-    "official_on", "card_number", "status",
+    "official_on", "card_number", "status", "note",
 ]  # fmt: skip
 HEADER_ROW = 5
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -88,6 +88,7 @@ def expected_row(number: int, membership: Membership) -> list[Any]:
         membership.official_on,
         membership.card_number or None,
         MembershipStatus(membership.status).label,
+        membership.note or None,
     ]
 
 
@@ -305,7 +306,7 @@ def test_exporter_values_are_exactly_the_stored_ones(demo):
             1, "Tôn Nữ Thị Ánh Tuyết", datetime.date(1990, 2, 3), "Nữ", "001190012345", "Tày",
             "Phật giáo", "xã Hà Thượng, huyện Đại Từ", '=HYPERLINK("http://x")', "Giáo viên",
             "Tổ trưởng chuyên môn", "0912345678", "tuyet@example.vn", "DU-DT-CB03",
-            datetime.date(2015, 5, 19), datetime.date(2016, 5, 19), "19150001", "Chính thức",
+            datetime.date(2015, 5, 19), datetime.date(2016, 5, 19), "19150001", "Chính thức", "",
         ]
     ]  # fmt: skip
 
@@ -423,7 +424,9 @@ PERSON_KEYS = (
     "gender", "birth_date", "citizen_id", "phone", "email", "ethnicity", "religion",
     "hometown", "address", "occupation", "job_position",
 )  # fmt: skip
-MEMBERSHIP_KEYS = ("org__code", "family", "status", "joined_on", "official_on", "card_number")
+MEMBERSHIP_KEYS = (
+    "org__code", "family", "status", "joined_on", "official_on", "card_number", "note",
+)  # fmt: skip
 
 
 def roll_records(code: str) -> list[tuple[Any, ...]]:
