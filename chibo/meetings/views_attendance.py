@@ -457,8 +457,9 @@ def _minutes_context(
 def minutes_version(request: HttpRequest, meeting_id: int, minutes_id: int) -> HttpResponse:
     """One version of the minutes, as it was (old versions stay readable)."""
     meeting = meeting_get_for(user=request.user, meeting_id=meeting_id)
-    require_role(request.user, meeting.org.path, Role.VIEWER)
+    # Another meeting's minutes do not exist here, whatever the user's role (404 first).
     minutes = minutes_get(meeting=meeting, minutes_id=minutes_id)
+    require_role(request.user, meeting.org.path, Role.VIEWER)
     context = _minutes_context(request, meeting, minutes, errors=[], can_manage=False)
     context["version_only"] = True
     return render(request, "meetings/minutes.html", context)
@@ -468,8 +469,9 @@ def minutes_version(request: HttpRequest, meeting_id: int, minutes_id: int) -> H
 @require_GET
 def minutes_download(request: HttpRequest, meeting_id: int, minutes_id: int) -> HttpResponseBase:
     meeting = meeting_get_for(user=request.user, meeting_id=meeting_id)
-    require_role(request.user, meeting.org.path, Role.VIEWER)
+    # Another meeting's minutes do not exist here, whatever the user's role (404 first).
     minutes = minutes_get(meeting=meeting, minutes_id=minutes_id)
+    require_role(request.user, meeting.org.path, Role.VIEWER)
     response = HttpResponse(
         minutes_docx(meeting=meeting, minutes=minutes),
         content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
