@@ -27,6 +27,7 @@ from chibo.meetings.api import router as meetings_router
 from chibo.meetings.api_stats import router as meeting_stats_router
 from chibo.orgs.api import router as orgs_router
 from chibo.people.api import router as people_router
+from chibo.plans.api import router as plans_router
 
 
 class ChiboAPI(NinjaAPI):
@@ -163,3 +164,4 @@ api.add_router("/orgs", orgs_router)
 api.add_router("", people_router)
 api.add_router("", meetings_router)
 api.add_router("", meeting_stats_router)
+api.add_router("/plans", plans_router)

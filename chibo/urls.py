@@ -10,5 +10,6 @@ urlpatterns = [
     path("", include("chibo.imports.urls")),
     path("", include("chibo.downloads.urls")),
     path("", include("chibo.meetings.urls")),
+    path("", include("chibo.plans.urls")),
     path("api/v1/", include("chibo.api_urls")),
 ]

@@ -543,6 +543,32 @@ KWARGS: dict[str, Kwarg] = {
         inside=lambda s: [_document(s.inside_org)],
         outside=lambda s: [_document(code) for code in [*s.outside_orgs[:4], OUTSIDER_CELL]],
     ),
+    # A background export is its asker's alone: outside are the persona's own jobs on orgs
+    # it does not read, and everyone else's, even on its own org.
+    "export_id": Kwarg(
+        inside=lambda s: (
+            [_export_job(s.username, s.inside_org)] if s.inside_org in s.readable_orgs else []
+        ),
+        outside=lambda s: [
+            *(_export_job(s.username, code) for code in [*s.outside_orgs[:4], OUTSIDER_CELL]),
+            _export_job("admin" if s.username != "admin" else "tinhuy", s.inside_org),
+        ],
+    ),
+    # Themes and library documents reach the units under the org that issued them: inside
+    # are those reaching the persona's inside org, outside every other (never 404 by luck).
+    "theme_id": Kwarg(
+        inside=lambda s: _reaching("theme", s, inside=True)[:2],
+        outside=lambda s: _reaching("theme", s, inside=False),
+    ),
+    "entry_id": Kwarg(
+        inside=lambda s: _reaching("document", s, inside=True)[:2],
+        outside=lambda s: _reaching("document", s, inside=False),
+    ),
+    # Commitments are read by their writer and by the readers of the unit reviewing them.
+    "commitment_id": Kwarg(
+        inside=lambda s: _commitments(s, inside=True)[:2],
+        outside=lambda s: _commitments(s, inside=False),
+    ),
     # Imports of member sheets belong to the org they fill; one is made for each org tried.
     "job_id": Kwarg(
         inside=lambda s: [_import_job(s.inside_org)],
@@ -563,17 +589,6 @@ def _meeting(code: str) -> int:
         kind="regular",
         defaults={"period": starts_at.date().replace(day=1), "starts_at": starts_at},
     )
-    # A background export is its asker's alone: outside are the persona's own jobs on orgs
-    # it does not read, and everyone else's, even on its own org.
-    "export_id": Kwarg(
-        inside=lambda s: (
-            [_export_job(s.username, s.inside_org)] if s.inside_org in s.readable_orgs else []
-        ),
-        outside=lambda s: [
-            *(_export_job(s.username, code) for code in [*s.outside_orgs[:4], OUTSIDER_CELL]),
-            _export_job("admin" if s.username != "admin" else "tinhuy", s.inside_org),
-        ],
-    ),
     return meeting.pk
 
 
@@ -634,6 +649,26 @@ def _document(code: str) -> int:
         )
         document.save(update_fields=["file"])
     return document.pk
+
+
+def _reaching(kind: str, sight: Sight, *, inside: bool) -> list[int]:
+    from chibo.plans.models import Document, Theme, ancestor_paths
+
+    model = Theme if kind == "theme" else Document
+    above = set(ancestor_paths(Org.objects.get(code=sight.inside_org).path))
+    rows = model.objects.order_by("pk").values_list("pk", "org__path")
+    return [pk for pk, path in rows if (path in above) == inside]
+
+
+def _commitments(sight: Sight, *, inside: bool) -> list[int]:
+    from chibo.plans.models import Commitment
+
+    rows = Commitment.objects.order_by("pk").values_list("pk", "org__code", "person_id")
+    return [
+        pk
+        for pk, code, person_id in rows
+        if (code in sight.readable_orgs or person_id == sight.person_id) == inside
+    ]
 
 
 def _import_job(code: str) -> int:
@@ -721,12 +756,6 @@ def outsider(demo: Any) -> Person:
         listed_on=today,
     )
     transfer_request(
-@pytest.fixture(autouse=True)
-def private_export_dir(settings: Any, tmp_path: Path) -> None:
-    """Files of background exports go to a folder of the test's own."""
-    settings.EXPORT_DIR = tmp_path / "private-exports"
-
-
         membership=Membership.objects.get(person=person, ended_on__isnull=True),
         request=TransferRequest(
             kind="official",
@@ -736,6 +765,12 @@ def private_export_dir(settings: Any, tmp_path: Path) -> None:
         ),
     )
     return person
+
+
+@pytest.fixture(autouse=True)
+def private_export_dir(settings: Any, tmp_path: Path) -> None:
+    """Files of background exports go to a folder of the test's own."""
+    settings.EXPORT_DIR = tmp_path / "private-exports"
 
 
 @pytest.fixture
@@ -781,7 +816,49 @@ def fee_records(demo: Any, outsider: Person) -> None:
 
 
 @pytest.fixture
-def sight(request: pytest.FixtureRequest, outsider: Person, fee_records: None) -> Sight:
+def plan_records(demo: Any, outsider: Person) -> None:
+    """Themes and documents issued by the province, the women's union and the outsider's
+    province, and a commitment of every persona and of the outsider, so that the study
+    pages are walked with something inside and outside each persona's scope."""
+    from chibo.plans.models import Commitment, Document, Theme
+
+    year = datetime.date.today().year
+    for code in ("TU-TN", "HLHPN-TN", "DU-DT", OUTSIDER_ROOT):
+        org = Org.objects.get(code=code)
+        theme = Theme.objects.create(
+            org=org, kind="annual", title=f"Chuyên đề năm {year}", year=year, end_year=year
+        )
+        Document.objects.create(
+            org=org, theme=theme, kind="plan", title="Kế hoạch học tập", body="Nội dung."
+        )
+    seen: set[int] = set()
+    for username in (*PERSONAS, "admin"):
+        person = Person.objects.filter(user__username=username).first()
+        if person is not None:
+            seen.add(person.pk)
+    memberships = list(
+        Membership.objects.filter(ended_on__isnull=True)
+        .filter(person_id__in=[*seen, outsider.pk])
+        .select_related("org")
+    )
+    memberships.append(
+        Membership.objects.filter(org__code="DU-HLHPN-CB1", ended_on__isnull=True).first()
+    )
+    for membership in memberships:
+        if membership is None:
+            continue
+        Commitment.objects.get_or_create(
+            person_id=membership.person_id,
+            year=year,
+            family=membership.family,
+            defaults={"org": membership.org, "job_position": "Đảng viên", "status": "submitted"},
+        )
+
+
+@pytest.fixture
+def sight(
+    request: pytest.FixtureRequest, outsider: Person, fee_records: None, plan_records: None
+) -> Sight:
     found = sight_for(request.param)
     # Rows the URL arguments name are made before a check counts rows, not during it.
     for name in ("meeting_id", "minutes_id", "topic_id", "document_id"):

@@ -90,6 +90,19 @@ def _children(org: Org) -> list[Org]:
 # --- themes ------------------------------------------------------------------------------------
 
 
+def mark_issuers(*, user: AnyUser, rows: Sequence[Theme | Document]) -> None:
+    """Set `issuer` on each row: its org when the user may open it, else None. A cell
+    receives the province's themes without learning anything about the province's
+    committee (the page then says "cấp trên"): one query."""
+    visible = set(
+        Org.objects.visible_to(user, Role.MEMBER)
+        .filter(pk__in={row.org_id for row in rows})
+        .values_list("pk", flat=True)
+    )
+    for row in rows:
+        row.issuer = row.org if row.org_id in visible else None  # type: ignore[union-attr]
+
+
 def themes_for_unit(*, user: AnyUser, org: Org, year: int) -> list[Theme]:
     """Themes reaching the unit that cover `year`, each with `plan` (the unit's plan for
     the year, or None) and `document_count`: three queries."""
@@ -109,15 +122,18 @@ def themes_for_unit(*, user: AnyUser, org: Org, year: int) -> list[Theme]:
     }
     for theme in themes:
         theme.plan = plans.get(theme.pk)  # type: ignore[attr-defined]
+    mark_issuers(user=user, rows=themes)
     return themes
 
 
 def theme_get_for(*, user: AnyUser, org: Org, theme_id: int) -> Theme:
     """A theme reaching the org, if the user may read it; 404 otherwise."""
-    return get_for(
+    theme = get_for(
         Theme.objects.visible_to(user, Role.MEMBER).reaching(org).select_related("org"),
         pk=theme_id,
     )
+    mark_issuers(user=user, rows=[theme])
+    return theme
 
 
 def themes_issued(*, org: Org) -> QuerySet[Theme]:
@@ -265,16 +281,20 @@ def library(*, user: AnyUser, org: Org) -> list[Document]:
         )
         .order_by("-issued_on", "-pk")
     )
-    return list(documents[:LIBRARY_LIMIT])
+    rows = list(documents[:LIBRARY_LIMIT])
+    mark_issuers(user=user, rows=rows)
+    return rows
 
 
 def document_get_for(*, user: AnyUser, org: Org, document_id: int) -> Document:
-    return get_for(
+    document = get_for(
         Document.objects.visible_to(user, Role.MEMBER)
         .filter(org__path__in=ancestor_paths(org.path))
         .select_related("org", "theme"),
         pk=document_id,
     )
+    mark_issuers(user=user, rows=[document])
+    return document
 
 
 @dataclass
@@ -410,8 +430,9 @@ class ComplianceRow:
         return round(self.count(stage) * 100 / self.members, 2) if self.members else 0.0
 
     @property
-    def cells(self) -> list[tuple[str, int, float]]:
-        return [(stage, self.count(stage), self.percent(stage)) for stage, _label in STAGES]
+    def cells(self) -> list[tuple[str, Any, int, float]]:
+        """(stage, its label, members who reached it, their share in %) for each stage."""
+        return [(stage, label, self.count(stage), self.percent(stage)) for stage, label in STAGES]
 
 
 @dataclass

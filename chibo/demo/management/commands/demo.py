@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from chibo.fees.demo import seed_fee_demo
 from chibo.meetings.demo import seed_meetings_demo
 from chibo.people.demo import DEMO_PASSWORD, LOGINS, seed_demo
+from chibo.plans.demo import seed_plans_demo
 
 
 class Command(BaseCommand):
@@ -31,6 +32,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         seed_demo(reset=options["reset"], progress=self.stdout.write)
         seed_fee_demo(progress=self.stdout.write)
+        seed_plans_demo(progress=self.stdout.write)
         seed_meetings_demo(progress=self.stdout.write)
         self.stdout.write(
             _("Xong sau %(seconds).1f giây.") % {"seconds": time.perf_counter() - started}
