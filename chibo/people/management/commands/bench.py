@@ -26,6 +26,8 @@ BENCHES: dict[str, tuple[str, bool]] = {
     "seed": ("chibo.people.benchmarks:run_seed", True),
     "lists": ("chibo.people.benchmarks:run_lists", True),
     "import": ("chibo.imports.bench:run_import", False),
+    # Needs the synthetic province (`chibo seed`); writes its commitments on first run.
+    "follow": ("chibo.plans.bench:run_follow", False),
     "meetings": ("chibo.meetings.bench:run_meetings", False),
 }
 
