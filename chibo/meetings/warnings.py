@@ -33,7 +33,7 @@ import enum
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import BooleanField, Case, Count, QuerySet, Value, When
+from django.db.models import Count, FilteredRelation, Q, QuerySet
 
 from chibo.meetings.models import Attendance, AttendanceStatus, MeetingStatus
 from chibo.orgs.models import Family, Org
@@ -115,15 +115,30 @@ def _unexcused(year: int) -> QuerySet[Attendance]:
     )
 
 
-def _month_counts(*, org: Org, year: int) -> QuerySet[Attendance, dict[str, int]]:
+def _month_counts(*, org: Org, year: int) -> QuerySet[Membership, dict[str, int]]:
     """(person, months with an unexcused absence) for the roll, two months or more:
-    one GROUP BY, most months first, then in Vietnamese name order."""
-    roll = flagged_roll(org=org).values("person_id")
+    one GROUP BY, most months first, then in Vietnamese name order. It starts from the
+    roll (the subtree's path range) and joins each member's unexcused rows through the
+    (person, status) index; starting from the meetings would try every member of the roll
+    against every meeting."""
+    unexcused = FilteredRelation(
+        "person__attendances", condition=Q(person__attendances__status=AttendanceStatus.UNEXCUSED)
+    )
+    months = Count(
+        "unexcused__meeting__period",
+        distinct=True,
+        filter=Q(
+            unexcused__meeting__status=MeetingStatus.HELD,
+            unexcused__meeting__org__family=Family.PARTY,
+            unexcused__meeting__period__gte=datetime.date(year, 1, 1),
+            unexcused__meeting__period__lte=datetime.date(year, 12, 1),
+        ),
+    )
     return (
-        _unexcused(year)
-        .filter(person_id__in=roll)
+        flagged_roll(org=org)
+        .annotate(unexcused=unexcused)
         .values("person_id", "person__sort_key")
-        .annotate(months=Count("meeting__period", distinct=True))
+        .annotate(months=months)
         .filter(months__gte=WARNING_MONTHS)
         .order_by("-months", "person__sort_key", "person_id")
     )
@@ -160,18 +175,19 @@ def absence_warnings(*, org: Org, year: int, limit: int = LIST_LIMIT) -> Absence
     }
     here: dict[int, set[int]] = defaultdict(set)
     away: dict[int, set[int]] = defaultdict(set)
-    inside = Case(
-        When(meeting__org__path__startswith=org.path, then=Value(True)),
-        default=Value(False),
-        output_field=BooleanField(),
-    )
-    for person_id, period, at_home in (
-        _unexcused(year)
-        .filter(person_id__in=shown)
-        .annotate(inside=inside)
-        .values_list("person_id", "meeting__period", "inside")
-    ):
-        (here if at_home else away)[person_id].add(period.month)
+    first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 1)
+    # Only the persons' own rows are read (the (person, status) index), and the meeting's
+    # fields are checked here: a filter on them in SQL lets the planner start from the
+    # meetings and try every listed person against each.
+    for person_id, period, status, family, path in Attendance.objects.filter(
+        person_id__in=shown, status=AttendanceStatus.UNEXCUSED
+    ).values_list(
+        "person_id", "meeting__period", "meeting__status", "meeting__org__family",
+        "meeting__org__path",
+    ):  # fmt: skip
+        if status != MeetingStatus.HELD or family != Family.PARTY or not first <= period <= last:
+            continue
+        (here if path.startswith(org.path) else away)[person_id].add(period.month)
     for person_id in shown:
         membership = memberships.get(person_id)
         if membership is None:
