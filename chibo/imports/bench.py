@@ -339,7 +339,7 @@ def bench_import(*, rows: int = DEFAULT_ROWS, say: Say = print) -> str:
         say(_("1/5 đọc trần bằng python-calamine…"))
         read, _count = _timed(lambda: _bare_read(path))
         report(read)
-        say(_("2/5 chèn trần (executemany)…"))
+        say(_("2/5 chèn trần (INSERT)…"))
         _outer, insert = _in_rollback(lambda root, units: _bare_insert(data, units), cells)
         report(insert)
         say(_("3/5 bulk_create của ORM…"))

@@ -197,12 +197,11 @@ def _converter(codec: str) -> Callable[[Cell, Counter[str]], Cell]:
     return convert
 
 
-def _is_total(cells: Sequence[Cell], read: Callable[[str], Cell] = str.strip) -> bool:
-    """A total line: its first text is "Tổng cộng", "Cộng" … (read through `read`, so that
-    a total typed in TCVN3 or VNI, "Tæng céng", is one too)."""
+def _is_total(cells: Sequence[Cell]) -> bool:
+    """A total line: its first text is "Tổng cộng", "Cộng" …"""
     for cell in cells:
         if isinstance(cell, str) and cell.strip():
-            text = str(read(cell)).strip().rstrip(":").strip().lower()
+            text = cell.strip().rstrip(":").strip().lower()
             return text in TOTAL_WORDS or (text.isascii() and fold(text) in TOTAL_FOLDED)
     return False
 
@@ -265,7 +264,6 @@ def build_table(
     name_columns = {i for i, key in enumerate(chosen_mapping) if key in NAME_KEYS}
     rows: list[Row] = []
     skipped: list[tuple[int, str]] = []
-    scratch: Counter[str] = Counter()  # what reading a cell to test it would count
     for number, cells in numbered:
         if number <= header_at:
             continue
@@ -275,19 +273,21 @@ def build_table(
         ]
         if not filled:
             continue
-        if _is_total(cells, lambda cell: convert(cell, scratch)):
+        # Converted first: a total line typed in an old encoding ("Tæng céng") is
+        # recognised too. The cells of the few lines skipped below count towards the
+        # file's encodings like any other text of it.
+        converted = [c if type(c) is not str else convert(c, counts) for c in cells]
+        if _is_total(converted):
             skipped.append((number, _("dòng tổng cộng")))
             continue
         if number <= header_at + 2 and _is_numbering(cells):
             skipped.append((number, _("dòng đánh số cột")))
             continue
-        mapped = [i for i in filled if i < width and chosen_mapping[i] not in ("", "stt")]
-        if not mapped:
+        if not any(i < width and chosen_mapping[i] not in ("", "stt") for i in filled):
             continue
         if len(filled) == 1 and not (set(filled) & name_columns):
             skipped.append((number, _("dòng tiêu đề nhóm")))
             continue
-        converted = [c if type(c) is not str else convert(c, counts) for c in cells]
         if len(converted) < width:
             converted += [None] * (width - len(converted))
         rows.append(Row(number=number, cells=converted))
