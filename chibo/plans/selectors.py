@@ -482,6 +482,8 @@ def commitment_compliance(*, org: Org, year: int, today: datetime.date | None = 
         if child.path in by_prefix
         else ComplianceRow(org=child)
         for child in _children(org)
+        # A unit merged or dissolved before the reference day has nobody left to count.
+        if child.is_active or child.path in by_prefix
     ]
     own = by_prefix.get(org.path)
     return Compliance(org=org, year=year, day=day, total=total, children=children, own=own)

@@ -126,8 +126,8 @@ def test_compliance_by_hand_with_a_cell_merged_during_the_year(tree: dict[str, A
     assert _row(by_code["T-A"]) == (4, 3, 2, 1, 1)
     # T-B: bob, b2, b3 and the two members who came from T-X with their commitments.
     assert _row(by_code["T-B"]) == (5, 3, 3, 2, 1)
-    # T-X ended on 1 July: nobody is on its roll at the end of the year.
-    assert _row(by_code["T-X"]) == (0, 0, 0, 0, 0)
+    # T-X ended on 1 July: nobody is on its roll at the end of the year, and it is not listed.
+    assert "T-X" not in by_code
     assert _row(result.own) == (1, 1, 1, 1, 1)
     assert _row(result.total) == (10, 7, 6, 4, 3)
     assert result.total.percent(Stage.SUBMITTED) == 70.0
