@@ -167,6 +167,10 @@ class ThemeOverview:
     quiz: list[ChildCount] = field(default_factory=list)
     quiz_total: ChildCount | None = None
 
+    @property
+    def planned_count(self) -> int:
+        return sum(row.done for row in self.child_plans)
+
 
 def theme_overview(
     *, user: AnyUser, org: Org, theme: Theme, year: int, today: datetime.date | None = None
@@ -214,6 +218,7 @@ def theme_overview(
             overview.child_plans = [
                 ChildCount(org=child, members=1, done=int(child.path in planned))
                 for child in children
+                if child.is_active
             ]
         if questions:
             overview.quiz, overview.quiz_total = quiz_results(
@@ -241,7 +246,7 @@ def quiz_results(
         .order_by()
     )
     by_prefix = {row["prefix"]: row for row in rows}
-    children = _children(org) or [org]
+    children = [c for c in _children(org) if c.is_active or c.path in by_prefix] or [org]
     result = [
         ChildCount(
             org=child,
@@ -342,6 +347,7 @@ def document_readers(*, document: Document, org: Org) -> Readers:
             done=int(by_prefix.get(child.path, {}).get("readers", 0)),
         )
         for child in _children(org)
+        if child.is_active or child.path in by_prefix
     ]
     total = ChildCount(
         org=org,

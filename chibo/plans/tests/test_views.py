@@ -178,3 +178,35 @@ def test_home_lists_my_commitment(demo: Any) -> None:
     assert "Viết bản cam kết" in page.content.decode()
     assert page.status_code == 200
     _ = datetime
+
+
+def test_library_and_theme_pages_run_the_same_queries_for_few_and_many_rows(
+    demo: Any, django_assert_max_num_queries: Any
+) -> None:
+    from chibo.plans.services import PlanItemData, document_add, unit_plan_save
+
+    theme = _theme(demo)
+    commune = demo.org("DU-DT")
+    client = demo.client("danguy")
+
+    def count(url: str) -> int:
+        client.get(url)
+        with django_assert_max_num_queries(40) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured.captured_queries)
+
+    library_few = count("/orgs/DU-DT-CB05/library/")
+    theme_few = count(f"/orgs/DU-DT/plans/themes/{theme.pk}/")
+    for n in range(5):
+        document_add(
+            org=commune,
+            theme=theme,
+            data=DocumentData(kind="guide", title=f"Hướng dẫn {n}", body="."),
+        )
+    for code in ("DU-DT-CB01", "DU-DT-CB02", "DU-DT-CB03"):
+        unit_plan_save(
+            org=demo.org(code), theme=theme, year=TODAY.year, summary="",
+            items=[PlanItemData(what="Học", due_on=datetime.date(TODAY.year, 3, 1), who="Chi ủy")],
+        )  # fmt: skip
+    assert count("/orgs/DU-DT-CB05/library/") == library_few
+    assert count(f"/orgs/DU-DT/plans/themes/{theme.pk}/") == theme_few
