@@ -36,7 +36,7 @@ from chibo.meetings.models import (
     MeetingStatus,
     ReminderSent,
 )
-from chibo.people.models import Membership, MembershipStatus, Person
+from chibo.people.models import Membership, MembershipStatus, Person, Transfer
 
 if TYPE_CHECKING:
     from chibo.core.scoping import AnyUser
@@ -147,8 +147,9 @@ def meetings_to_remind(*, now: datetime.datetime, days: int) -> list[int]:
 
 
 def _recipients(meeting: Meeting) -> list[Person]:
-    """Members on the meeting's roll with an e-mail address who are expected there, have
-    not sent an absence notice and have not been reminded yet."""
+    """Members on the meeting's roll with an e-mail address who are expected there (not
+    exempt, suspended or temporarily transferred elsewhere), have not sent an absence
+    notice and have not been reminded yet."""
     notified = AbsenceNotice.objects.filter(meeting=meeting, withdrawn_at__isnull=True)
     reminded = ReminderSent.objects.filter(meeting=meeting)
     memberships = (
@@ -157,6 +158,12 @@ def _recipients(meeting: Meeting) -> list[Person]:
         .exclude(person__email="")
         .exclude(person_id__in=notified.values("person_id"))
         .exclude(person_id__in=reminded.values("person_id"))
+        # Staying at another unit for a while: they meet there, not here.
+        .exclude(
+            person_id__in=Transfer.objects.hosted()
+            .filter(org_id=meeting.org_id)
+            .values("person_id")
+        )
         .select_related("person")
         .order_by("person__sort_key", "person_id")
     )

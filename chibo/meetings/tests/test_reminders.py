@@ -24,7 +24,14 @@ from chibo.meetings.models import (
     ReminderSent,
 )
 from chibo.meetings.reminders import meeting_reminders_send, upcoming_for
-from chibo.people.models import Membership, MembershipStatus, Person
+from chibo.people.models import (
+    Membership,
+    MembershipStatus,
+    Person,
+    Transfer,
+    TransferKind,
+    TransferStatus,
+)
 
 
 def meeting(org: Any, *, days: float, kind: str = MeetingKind.REGULAR, **extra: Any) -> Meeting:
@@ -195,6 +202,16 @@ def test_reminders_go_once_to_members_expected_with_an_address(demo: Any, settin
     Membership.objects.filter(person=people[2], ended_on__isnull=True).update(
         status=MembershipStatus.EXEMPT
     )
+    # A fifth member with an address stays at another cell for a while.
+    away = member_of("DU-DT-CB01", index=4)
+    away.email = "tam-thoi@example.vn"
+    away.save(update_fields=["email"])
+    Transfer.objects.create(
+        membership=Membership.objects.get(person=away, org=cell, ended_on__isnull=True),
+        person=away, org=cell, kind=TransferKind.TEMPORARY, status=TransferStatus.RECEIVED,
+        target=demo.org("DU-DT-CB02"), cause_on=timezone.localdate(),
+        starts_on=timezone.localdate(),
+    )  # fmt: skip
     meeting(cell, days=6)  # beyond MEETING_REMINDER_DAYS (2)
     meeting(cell, days=1, status=MeetingStatus.CANCELLED)
 
