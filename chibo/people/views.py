@@ -522,6 +522,7 @@ def _chosen_membership(editable: list[Membership], wanted: str) -> Membership | 
 
 
 def _update_membership(request: HttpRequest, membership: Membership, data: dict[str, Any]) -> None:
+    # The status stays: changes of standing have their own pages (chibo.people.statuses).
     membership_update(
         membership=membership,
         status=membership.status,
