@@ -529,8 +529,6 @@ def _update_membership(request: HttpRequest, membership: Membership, data: dict[
         joined_on=data.get("joined_on"),
         official_on=data.get("official_on"),
         card_number=data.get("card_number") or "",
-        reason=data.get("reason") or "",
-        decision_number=data.get("decision_number") or "",
         actor=_actor(request),
     )
 
