@@ -34,29 +34,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import (
-    BooleanField,
-    Case,
     Count,
-    DateTimeField,
-    F,
-    Func,
-    IntegerField,
     Q,
-    Sum,
-    Value,
-    When,
 )
-from django.db.models.expressions import Combinable
 from django.db.models.functions import (
-    Coalesce,
     Substr,
 )
-from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from chibo.core.fields import subtree_bounds
 from chibo.meetings.models import Meeting, MeetingDocument, MeetingKind, MeetingStatus, ScheduleRule
 from chibo.meetings.schedule import REGULAR_KINDS, THEMATIC_KINDS, UNIT_LEVELS
 from chibo.orgs.models import Org, OrgStatus
@@ -99,14 +89,6 @@ def months_ended(year: int, today: datetime.date) -> int:
     if year > today.year:
         return 0
     return today.month - 1
-
-
-def _key(year: Combinable, month: Combinable) -> Combinable:
-    return year * Value(100) + month
-
-
-def _period_range(year: int) -> Q:
-    return Q(period__gte=datetime.date(year, 1, 1), period__lte=datetime.date(year, 12, 1))
 
 
 @dataclass
@@ -316,302 +298,334 @@ def deadline_intervals(rules: dict[str, int]) -> list[tuple[str, str | None, int
     return intervals
 
 
-def _day_expression(intervals: list[tuple[str, str | None, int | None]]) -> Case | Value:
-    """The deadline day of each row's org as a balanced CASE over the interval bounds: a
-    handful of comparisons per row, however many committees set a rule."""
+def _ancestor_paths(org: Org) -> list[str]:
+    return [org.path[:end] for end in range(Org.steplen, len(org.path) + 1, Org.steplen)]
 
-    def build(low: int, high: int) -> Case | Value:
-        if high - low == 1:
-            return Value(intervals[low][2], output_field=IntegerField())
-        middle = (low + high) // 2
-        return Case(
-            When(org__path__lt=intervals[middle][0], then=build(low, middle)),
-            default=build(middle, high),
-            output_field=IntegerField(),
+
+# --- the one pass over the subtree's meetings -----------------------------------------------
+#
+# Every figure that reads meetings (except late documents, another table) comes from one
+# statement that reads the year's meetings of the subtree once. Its inner level groups them
+# by (org, period) while walking the orgs in path order and each org's meetings through the
+# covering index (org, period, …), so the database neither sorts the meetings nor reads the
+# table rows; the per-(org, period) rows are then rolled up twice: by (child prefix, period)
+# for the months and the children, and by org for the units' month masks (quarters, missed
+# months). Per meeting the database evaluates three sums of packed counters, not a dozen
+# filtered aggregates: on SQLite each aggregate is a call per row, which is what cost.
+
+# Counters of one (org, period) packed in one integer, FIELD_BITS each: a unit holds far
+# fewer than 4,096 meetings of one kind in a month.
+FIELD_BITS = 12
+FIELD_MASK = (1 << FIELD_BITS) - 1
+_REGULAR_AT, _THEMATIC_AT, _HELD_AT, _PLANNED_AT, _CANCELLED_AT = (
+    FIELD_BITS * index for index in range(5)
+)
+# Members expected and present of one (org, period), packed the same way.
+_COUNT_BITS = 32
+_COUNT_MASK = (1 << _COUNT_BITS) - 1
+# Moved meetings, meetings entered late and meetings with a late document of one
+# (org, period), 16 bits each.
+_LATE_AT, _LATE_DOCUMENTS_AT = 16, 32
+_SMALL_MASK = (1 << 16) - 1
+
+
+@dataclass
+class _Pass:
+    """What the pass returns, keyed for meeting_stats."""
+
+    months: dict[int, dict[str, int]]
+    children: dict[str, dict[str, int]]
+    quarter_units: list[int]
+    quarter_meetings: list[int]
+    # (path, org id, months held as bits 1-12) of the active units that missed a month.
+    missed: list[tuple[str, int, int]]
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    # The kinds and levels are the code's own constants, never user input.
+    return f"{column} IN ({', '.join(repr(str(value)) for value in values)})"
+
+
+def _meeting_code() -> str:
+    """The packed counters of one meeting row: regular held, thematic held, held,
+    planned, cancelled."""
+    kinds = []
+    for kind in MeetingKind.values:
+        value = (1 << _REGULAR_AT if kind in REGULAR_KINDS else 0) + (
+            1 << _THEMATIC_AT if kind in THEMATIC_KINDS else 0
         )
-
-    if not intervals:
-        return Value(None, output_field=IntegerField())
-    return Case(
-        When(org__path__lt=intervals[0][0], then=Value(None)),
-        default=build(0, len(intervals)),
-        output_field=IntegerField(),
+        kinds.append(f"WHEN '{kind}' THEN {value + (1 << _HELD_AT)}")
+    return (
+        f"CASE m.status WHEN '{MeetingStatus.HELD}' THEN CASE m.kind {' '.join(kinds)} ELSE "
+        f"{1 << _HELD_AT} END WHEN '{MeetingStatus.PLANNED}' THEN {1 << _PLANNED_AT} "
+        f"WHEN '{MeetingStatus.CANCELLED}' THEN {1 << _CANCELLED_AT} ELSE 0 END"
     )
 
 
-def _late_q(year: int, days: set[int]) -> Q:
-    """Meetings entered after their deadline: for each month and deadline day, entered
-    on or after midnight following that day of the month before (local time)."""
-    late = Q(pk__in=[])
-    for month in range(1, 13):
-        before = datetime.date(year, month, 1) - datetime.timedelta(days=1)
-        for day in days:
-            last = before.replace(day=min(day, before.day))
-            limit = timezone.make_aware(
-                datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time())
-            )
-            late |= Q(
-                period=datetime.date(year, month, 1), deadline_day=day, scheduled_at__gte=limit
-            )
-    return late
+def _day_sql(intervals: list[tuple[str, str | None, int | None]]) -> tuple[str, list[Any]]:
+    """The deadline day of the row's org as a balanced CASE over the interval bounds (see
+    deadline_intervals): a handful of comparisons per org, however many rules there are."""
+    params: list[Any] = []
+
+    def build(low: int, high: int) -> str:
+        if high - low == 1:
+            day = intervals[low][2]
+            return "NULL" if day is None else str(int(day))
+        middle = (low + high) // 2
+        params.append(intervals[middle][0])
+        left = build(low, middle)
+        return f"CASE WHEN o.path < %s THEN {left} ELSE {build(middle, high)} END"
+
+    if not intervals:
+        return "NULL", params
+    params.append(intervals[0][0])
+    return f"CASE WHEN o.path < %s THEN NULL ELSE {build(0, len(intervals))} END", params
 
 
-def _moved_q(year: int) -> Q:
-    """Held meetings whose day lies outside their period's month (local time)."""
-    moved = Q(pk__in=[])
-    for month in range(1, 13):
-        moved |= Q(period=datetime.date(year, month, 1)) & (
-            Q(held_on__lt=_local_start(year, month)) | Q(held_on__gte=_local_start(year, month + 1))
+def _late_limit(year: int, month: int, day: int) -> datetime.datetime:
+    """The first moment that is late for the meeting of `month`: midnight (local time)
+    after the deadline day of the month before."""
+    before = datetime.date(year, month, 1) - datetime.timedelta(days=1)
+    last = before.replace(day=min(day, before.day))
+    return timezone.make_aware(
+        datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time())
+    )
+
+
+def _moved_late_sql(
+    year: int, days: list[int], connection: BaseDatabaseWrapper
+) -> tuple[str, list[Any]]:
+    """Moved + late << _LATE_AT of one meeting row, as a balanced CASE over its period whose
+    leaves compare with that month's bounds and deadlines: four comparisons find the month,
+    then plain comparisons of stored values (no date function per row)."""
+    ops = connection.ops
+    held_on = "COALESCE(m.held_started_at, m.starts_at)"
+    scheduled = _in("m.kind", tuple(str(kind) for kind in SCHEDULED_KINDS))
+    params: list[Any] = []
+
+    def leaf(month: int) -> str:
+        params.extend(
+            [
+                ops.adapt_datetimefield_value(_local_start(year, month)),
+                ops.adapt_datetimefield_value(_local_start(year, month + 1)),
+            ]
         )
-    return moved
+        moved = (
+            f"CASE WHEN m.status = '{MeetingStatus.HELD}' AND ({held_on} < %s OR {held_on} >= %s)"
+            " THEN 1 ELSE 0 END"
+        )
+        if not days:
+            return moved
+        limits = []
+        for day in days:
+            params.append(ops.adapt_datetimefield_value(_late_limit(year, month, day)))
+            limits.append(f"WHEN {day} THEN m.scheduled_at >= %s")
+        late = (
+            f"CASE WHEN m.status <> '{MeetingStatus.CANCELLED}' AND {scheduled} AND "
+            f"(CASE o.deadline_day {' '.join(limits)} ELSE 1 = 0 END) "
+            f"THEN {1 << _LATE_AT} ELSE 0 END"
+        )
+        return f"{moved} + {late}"
+
+    def build(low: int, high: int) -> str:
+        if high - low == 1:
+            return leaf(low)
+        middle = (low + high) // 2
+        params.append(ops.adapt_datefield_value(datetime.date(year, middle, 1)))
+        left = build(low, middle)
+        return f"CASE WHEN m.period < %s THEN {left} ELSE {build(middle, high)} END"
+
+    return build(1, 13), params
 
 
-def monthly_rows(*, org: Org, year: int) -> dict[int, dict[str, int]]:
-    """Per month of the year: held, thematic, cancelled, moved, late and counts, in one
-    GROUP BY over the subtree's meetings. Every test is a plain comparison the database
-    does natively (no date functions per row): the months' bounds and the deadlines are
-    computed here, at most 12 of each."""
-    held = Q(status=MeetingStatus.HELD)
+def _late_document_sql(connection: BaseDatabaseWrapper) -> str:
+    """1 << _LATE_DOCUMENTS_AT for a meeting (not cancelled) with a document still
+    published that was published less than a day before the meeting started (Hướng dẫn
+    42-HD/BTCTW, 2025: documents reach members at least one day ahead). A probe of the
+    documents' index per meeting; julianday() on SQLite is the database's own function."""
+    document = connection.ops.quote_name(MeetingDocument._meta.db_table)
+    if connection.vendor == "postgresql":
+        late = "d.published_at > m.starts_at - INTERVAL '1 day'"
+    else:
+        late = "julianday(d.published_at) > julianday(m.starts_at) - 1"
+    return (
+        f"CASE WHEN m.status <> '{MeetingStatus.CANCELLED}' AND EXISTS (SELECT 1 FROM "
+        f"{document} d WHERE d.meeting_id = m.id AND d.withdrawn_at IS NULL AND "
+        f"d.published_at IS NOT NULL AND {late}) THEN {1 << _LATE_DOCUMENTS_AT} ELSE 0 END"
+    )
+
+
+def _month_sql(column: str, connection: BaseDatabaseWrapper) -> str:
+    if connection.vendor == "postgresql":
+        return f"CAST(EXTRACT(MONTH FROM {column}) AS INTEGER)"
+    # SQLite keeps dates as 'YYYY-MM-DD': the month is two characters, no date function.
+    return f"CAST(SUBSTR({column}, 6, 2) AS INTEGER)"
+
+
+def _subtree_sql(
+    org: Org, year: int, today: datetime.date, connection: BaseDatabaseWrapper
+) -> tuple[str, list[Any]]:
+    ops = connection.ops
     rules = dict(
         ScheduleRule.objects.filter(
             Q(org__path__in=_ancestor_paths(org)) | Q(org__path__startswith=org.path)
         ).values_list("org__path", "deadline_day")
     )
-    meetings = (
-        Meeting.objects.filter(_period_range(year), org__path__startswith=org.path)
-        .annotate(
-            held_on=Coalesce("held_started_at", "starts_at", output_field=DateTimeField()),
-            deadline_day=_day_expression(deadline_intervals(rules)),
-        )
-        .values("period")
-        .annotate(
-            held_units=Count(
-                "org_id", distinct=True, filter=held & Q(kind__in=REGULAR_KINDS) & unit_q("org__")
-            ),
-            held=Count("id", filter=held),
-            thematic=Count("id", filter=held & Q(kind__in=THEMATIC_KINDS)),
-            planned=Count("id", filter=Q(status=MeetingStatus.PLANNED)),
-            cancelled=Count("id", filter=Q(status=MeetingStatus.CANCELLED)),
-            moved=Count("id", filter=held & _moved_q(year)),
-            late_schedule=Count(
-                "id",
-                filter=~Q(status=MeetingStatus.CANCELLED)
-                & Q(kind__in=SCHEDULED_KINDS)
-                & _late_q(year, set(rules.values())),
-            ),
-            expected=Sum("expected_count", filter=held),
-            present=Sum("present_count", filter=held),
-        )
-        .order_by("period")
+    day_sql, day_params = _day_sql(deadline_intervals(rules))
+    moved_late_sql, moved_late_params = _moved_late_sql(
+        year, sorted(set(rules.values())), connection
     )
-    rows: dict[int, dict[str, int]] = {}
-    for row in meetings:
-        period = row.pop("period")
-        rows[period.month] = {key: int(value or 0) for key, value in row.items()}
-    return rows
-
-
-def _ancestor_paths(org: Org) -> list[str]:
-    return [org.path[:end] for end in range(Org.steplen, len(org.path) + 1, Org.steplen)]
-
-
-class _PublishedLate(Func):
-    """published_at later than one day before the meeting's start. On SQLite through
-    julianday(), which the database computes itself, instead of Django's date arithmetic
-    in a Python function called for every row."""
-
-    output_field = BooleanField()
-
-    def __init__(self) -> None:
-        super().__init__(F("published_at"), F("meeting__starts_at"))
-
-    def as_postgresql(
-        self,
-        compiler: SQLCompiler,
-        connection: BaseDatabaseWrapper,
-        **extra: Any,
-    ) -> tuple[str, list[Any]]:
-        published, starts = (compiler.compile(e) for e in self.get_source_expressions())
-        sql = f"{published[0]} > ({starts[0]} - INTERVAL '1 day')"
-        return sql, [*published[1], *starts[1]]
-
-    def as_sqlite(
-        self,
-        compiler: SQLCompiler,
-        connection: BaseDatabaseWrapper,
-        **extra: Any,
-    ) -> tuple[str, list[Any]]:
-        published, starts = (compiler.compile(e) for e in self.get_source_expressions())
-        sql = f"julianday({published[0]}) > julianday({starts[0]}) - 1"
-        return sql, [*published[1], *starts[1]]
-
-
-def late_document_rows(*, org: Org, year: int) -> dict[int, int]:
-    """Per month: meetings of the subtree with a document published less than a day
-    before the meeting started (Hướng dẫn 42-HD/BTCTW 2025), one GROUP BY."""
-    rows = (
-        MeetingDocument.objects.filter(
-            meeting__org__path__startswith=org.path,
-            meeting__period__gte=datetime.date(year, 1, 1),
-            meeting__period__lte=datetime.date(year, 12, 1),
-            withdrawn_at__isnull=True,
-            published_at__isnull=False,
-        )
-        .exclude(meeting__status=MeetingStatus.CANCELLED)
-        .filter(_PublishedLate())
-        .values("meeting__period")
-        .annotate(meetings=Count("meeting_id", distinct=True))
-        .order_by()
-    )
-    return {row["meeting__period"].month: int(row["meetings"]) for row in rows}
-
-
-def _quarter_of_period(year: int) -> Case:
-    return Case(
-        *[
-            When(period__lt=datetime.date(year, 3 * quarter + 1, 1), then=Value(quarter))
-            for quarter in range(1, 4)
-        ],
-        default=Value(4),
-        output_field=IntegerField(),
-    )
-
-
-def quarter_rows(*, org: Org, year: int) -> dict[int, tuple[int, int]]:
-    """Per quarter: (units that held a thematic meeting, thematic meetings held)."""
-    rows = (
-        Meeting.objects.filter(
-            _period_range(year),
-            unit_q("org__"),
-            org__path__startswith=org.path,
-            status=MeetingStatus.HELD,
-            kind__in=THEMATIC_KINDS,
-        )
-        .annotate(quarter=_quarter_of_period(year))
-        .values("quarter")
-        .annotate(units=Count("org_id", distinct=True), meetings=Count("id"))
-        .order_by()
-    )
-    return {int(row["quarter"]): (int(row["units"]), int(row["meetings"])) for row in rows}
-
-
-def missed_units(
-    *, org: Org, year: int, today: datetime.date, limit: int = MISSED_LIST_LIMIT
-) -> tuple[int, list[MissedUnit]]:
-    """Active units of the subtree that held fewer regular meetings than months ended:
-    how many, and the first `limit` (fewest months held first) with the months they
-    missed. One GROUP BY that returns only the units that missed a month, then two small
-    reads for the ones listed."""
+    if connection.vendor == "sqlite":
+        low, high = subtree_bounds(org.path)
+        subtree, subtree_params = "path >= %s AND path < %s", [low, high]
+    else:
+        subtree, subtree_params = "path LIKE %s", [org.path + "%"]
+    width = len(org.path) + Org.steplen
     ended = months_ended(year, today)
-    if ended == 0:
-        return 0, []
-    first, last = datetime.date(year, 1, 1), datetime.date(year, ended, 1)
-    held_months = Count(
-        "meetings__period",
-        distinct=True,
-        filter=Q(
-            meetings__status=MeetingStatus.HELD,
-            meetings__kind__in=REGULAR_KINDS,
-            meetings__period__gte=first,
-            meetings__period__lte=last,
-        ),
+    ended_mask = (1 << (ended + 1)) - 2
+    regular_bit = f"(CASE WHEN (k & {FIELD_MASK}) > 0 THEN 1 ELSE 0 END)"
+    thematic = f"((k >> {_THEMATIC_AT}) & {FIELD_MASK})"
+    bit = f"(1 << {_month_sql('period', connection)})"
+    meeting = ops.quote_name(Meeting._meta.db_table)
+    orgs = ops.quote_name(Org._meta.db_table)
+    quarters = ", ".join(
+        f"SUM(CASE WHEN (thems & {7 << (3 * quarter - 2)}) > 0 THEN 1 ELSE 0 END)"
+        for quarter in range(1, 5)
     )
-    found = list(
-        Org.objects.filter(unit_q(), path__startswith=org.path, status=OrgStatus.ACTIVE)
-        .annotate(held_months=held_months)
-        .filter(held_months__lt=ended)
-        .order_by()
-        .values_list("pk", "held_months", "path")
+    sql = f"""
+WITH l1 AS MATERIALIZED (
+  SELECT o.id AS org_id, o.path AS path, SUBSTR(o.path, 1, {width}) AS prefix,
+    o.is_unit AS is_unit, o.active AS active, m.period AS period,
+    CAST(SUM({_meeting_code()}) AS BIGINT) AS k,
+    CAST(SUM(CASE WHEN m.status = '{MeetingStatus.HELD}'
+      THEN m.expected_count * {1 << _COUNT_BITS} + m.present_count ELSE 0 END) AS BIGINT) AS e,
+    CAST(SUM({moved_late_sql}) + SUM({_late_document_sql(connection)}) AS BIGINT) AS x
+  FROM (
+    SELECT id, path,
+      CASE WHEN {_in("level", tuple(str(level) for level in UNIT_LEVELS))} THEN 1 ELSE 0 END
+        AS is_unit,
+      CASE WHEN status = '{OrgStatus.ACTIVE}' THEN 1 ELSE 0 END AS active,
+      {day_sql.replace("o.path", "path")} AS deadline_day
+    FROM {orgs} WHERE {subtree}
+  ) o
+  LEFT JOIN {meeting} m ON m.org_id = o.id AND m.period >= %s AND m.period <= %s
+  GROUP BY o.path, o.id, o.is_unit, o.active, m.period
+),
+per_unit AS MATERIALIZED (
+  SELECT path, org_id, active,
+    SUM(CASE WHEN period IS NOT NULL THEN {regular_bit} * {bit} ELSE 0 END) AS regs,
+    SUM(CASE WHEN period IS NOT NULL AND {thematic} > 0 THEN {bit} ELSE 0 END) AS thems
+  FROM l1 WHERE is_unit = 1 GROUP BY path, org_id, active
+)
+SELECT 0, prefix, {_month_sql("period", connection)},
+  SUM(is_unit * {regular_bit}), SUM({thematic}), SUM(is_unit * {thematic}),
+  SUM((k >> {_HELD_AT}) & {FIELD_MASK}), SUM((k >> {_PLANNED_AT}) & {FIELD_MASK}),
+  SUM((k >> {_CANCELLED_AT}) & {FIELD_MASK}), SUM(e >> {_COUNT_BITS}), SUM(e & {_COUNT_MASK}),
+  SUM(x & {_SMALL_MASK}), SUM((x >> {_LATE_AT}) & {_SMALL_MASK}), SUM(x >> {_LATE_DOCUMENTS_AT})
+FROM l1 WHERE period IS NOT NULL GROUP BY prefix, period
+UNION ALL
+SELECT 1, path, org_id, regs, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+FROM per_unit WHERE active = 1 AND (regs & {ended_mask}) <> {ended_mask}
+UNION ALL
+SELECT 2, NULL, 0, {quarters}, 0, 0, 0, 0, 0, 0, 0 FROM per_unit
+"""
+    params = [
+        *moved_late_params,
+        *day_params,
+        *subtree_params,
+        ops.adapt_datefield_value(datetime.date(year, 1, 1)),
+        ops.adapt_datefield_value(datetime.date(year, 12, 1)),
+    ]
+    return sql, params
+
+
+_MONTH_KEYS = (
+    "held_units",
+    "thematic",
+    "thematic_units",
+    "held",
+    "planned",
+    "cancelled",
+    "expected",
+    "present",
+    "moved",
+    "late_schedule",
+    "late_documents",
+)
+
+
+def _subtree_pass(*, org: Org, year: int, today: datetime.date) -> _Pass:
+    """The months, the children's shares, the thematic units per quarter and the units that
+    missed a month, from one read of the subtree's meetings of the year."""
+    connection = connections[Meeting.objects.db]
+    sql, params = _subtree_sql(org, year, today, connection)
+    result = _Pass(
+        months={},
+        children=defaultdict(lambda: dict.fromkeys(_MONTH_KEYS, 0)),
+        quarter_units=[0, 0, 0, 0],
+        quarter_meetings=[0, 0, 0, 0],
+        missed=[],
     )
-    if not found:
-        return 0, []
-    found.sort(key=lambda row: (row[1], row[2]))
-    shown = [pk for pk, _months, _path in found[:limit]]
-    orgs = Org.objects.in_bulk(shown)
-    held: dict[int, set[int]] = {pk: set() for pk in shown}
-    for org_id, period in Meeting.objects.filter(
-        org_id__in=shown,
-        status=MeetingStatus.HELD,
-        kind__in=REGULAR_KINDS,
-        period__gte=first,
-        period__lte=last,
-    ).values_list("org_id", "period"):
-        held[org_id].add(period.month)
-    return len(found), [
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    for part, key, number, *values in rows:
+        if part == 0:
+            figures = dict(zip(_MONTH_KEYS, (int(value or 0) for value in values), strict=True))
+            totals = result.months.setdefault(int(number), dict.fromkeys(_MONTH_KEYS, 0))
+            child = result.children[str(key)]
+            for name, value in figures.items():
+                totals[name] += value
+                child[name] += value
+        elif part == 1:
+            result.missed.append((str(key), int(number), int(values[0] or 0)))
+        else:
+            result.quarter_units = [int(value or 0) for value in values[:4]]
+    for number, totals in result.months.items():
+        result.quarter_meetings[(number - 1) // 3] += totals["thematic_units"]
+    return result
+
+
+def _missed_units(
+    found: list[tuple[str, int, int]], ended: int, limit: int = MISSED_LIST_LIMIT
+) -> list[MissedUnit]:
+    """The first `limit` units that missed a month, fewest months held first, then in
+    tree order; one query for their orgs."""
+    months = range(1, ended + 1)
+    ordered = sorted(found, key=lambda row: (sum(1 for m in months if row[2] & (1 << m)), row[0]))[
+        :limit
+    ]
+    orgs = Org.objects.in_bulk([org_id for _path, org_id, _bits in ordered])
+    return [
         MissedUnit(
-            org=orgs[pk],
-            held_months=sorted(held[pk]),
-            missed_months=[m for m in range(1, ended + 1) if m not in held[pk]],
+            org=orgs[org_id],
+            held_months=[m for m in months if bits & (1 << m)],
+            missed_months=[m for m in months if not bits & (1 << m)],
         )
-        for pk in shown
+        for _path, org_id, bits in ordered
     ]
 
 
-def child_rows(
+def _child_units(
     *, children: list[Org], org: Org, year: int, today: datetime.date
-) -> list[ChildStats]:
-    """Each child's share of the subtree's figures: two GROUP BYs over the path prefix
-    cut at the child's depth, one over units and one over meetings by month (so that a
-    unit with two regular meetings in a month counts once)."""
+) -> dict[str, dict[str, int]]:
+    """Units of each child due in the year and unit-months due so far: one GROUP BY over
+    the path cut at the children's depth."""
     if not children:
-        return []
+        return {}
     width = len(org.path) + Org.steplen
     opened = months_open(year, today)
-    unit_aggregates: dict[str, Count] = {
-        "units": Count("id", filter=due_q(datetime.date(year, 1, 1)))
-    }
+    aggregates: dict[str, Count] = {"units": Count("id", filter=due_q(datetime.date(year, 1, 1)))}
     for month in range(1, opened + 1):
-        unit_aggregates[f"m{month}"] = Count("id", filter=due_q(datetime.date(year, month, 1)))
-    units = {
+        aggregates[f"m{month}"] = Count("id", filter=due_q(datetime.date(year, month, 1)))
+    return {
         row["prefix"]: row
         for row in Org.objects.filter(unit_q(), path__startswith=org.path, depth__gt=org.depth)
         .annotate(prefix=Substr("path", 1, width))
         .values("prefix")
-        .annotate(**unit_aggregates)
+        .annotate(**aggregates)
         .order_by()
     }
-    held = Q(status=MeetingStatus.HELD)
-    totals: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for row in (
-        Meeting.objects.filter(
-            _period_range(year), org__path__startswith=org.path, org__depth__gt=org.depth
-        )
-        .annotate(prefix=Substr("org__path", 1, width))
-        .values("prefix", "period")
-        .annotate(
-            held_units=Count(
-                "org_id",
-                distinct=True,
-                filter=held & Q(kind__in=REGULAR_KINDS) & unit_q("org__"),
-            ),
-            held=Count("id", filter=held),
-            thematic=Count("id", filter=held & Q(kind__in=THEMATIC_KINDS)),
-            expected=Sum("expected_count", filter=held),
-            present=Sum("present_count", filter=held),
-        )
-        .order_by()
-    ):
-        total = totals[row["prefix"]]
-        for key in ("held_units", "held", "thematic", "expected", "present"):
-            total[key] += int(row[key] or 0)
-    result = []
-    for child in children:
-        # A child that is itself a unit has no rows below it: its own row counts.
-        unit_row = units.get(child.path, {})
-        total = totals.get(child.path, {})
-        result.append(
-            ChildStats(
-                org=child,
-                units=int(unit_row.get("units") or 0),
-                due_unit_months=sum(int(unit_row.get(f"m{m}") or 0) for m in range(1, opened + 1)),
-                held_unit_months=total.get("held_units", 0),
-                held=total.get("held", 0),
-                thematic=total.get("thematic", 0),
-                expected=total.get("expected", 0),
-                present=total.get("present", 0),
-            )
-        )
-    return result
 
 
 def meeting_stats(
@@ -622,11 +636,10 @@ def meeting_stats(
     the user may open; about eight queries whatever the size of the subtree."""
     units, due_months, due_quarters = due_counts(org=org, year=year, today=today)
     opened, ended = months_open(year, today), months_ended(year, today)
-    monthly = monthly_rows(org=org, year=year)
-    late_docs = late_document_rows(org=org, year=year)
+    found = _subtree_pass(org=org, year=year, today=today)
     months = []
     for month in range(1, 13):
-        row = monthly.get(month, {})
+        row = found.months.get(month, {})
         months.append(
             MonthStats(
                 month=month,
@@ -638,26 +651,42 @@ def meeting_stats(
                 cancelled=row.get("cancelled", 0),
                 moved=row.get("moved", 0),
                 late_schedule=row.get("late_schedule", 0),
-                late_documents=late_docs.get(month, 0),
+                late_documents=row.get("late_documents", 0),
                 expected=row.get("expected", 0),
                 present=row.get("present", 0),
                 open=month <= opened,
                 ended=month <= ended,
             )
         )
-    thematic = quarter_rows(org=org, year=year)
     quarters = [
         QuarterStats(
             quarter=quarter,
             due=due_quarters[quarter - 1],
-            units=thematic.get(quarter, (0, 0))[0],
-            meetings=thematic.get(quarter, (0, 0))[1],
+            units=found.quarter_units[quarter - 1],
+            meetings=found.quarter_meetings[quarter - 1],
             open=3 * quarter - 2 <= opened,
             ended=3 * quarter <= ended,
         )
         for quarter in range(1, 5)
     ]
-    missed_count, missed = missed_units(org=org, year=year, today=today)
+    unit_rows = _child_units(children=children or [], org=org, year=year, today=today)
+    shares = []
+    for child in children or []:
+        # A child that is itself a unit has no rows below it: its own row counts.
+        unit_row = unit_rows.get(child.path, {})
+        total = found.children.get(child.path, {})
+        shares.append(
+            ChildStats(
+                org=child,
+                units=int(unit_row.get("units") or 0),
+                due_unit_months=sum(int(unit_row.get(f"m{m}") or 0) for m in range(1, opened + 1)),
+                held_unit_months=total.get("held_units", 0),
+                held=total.get("held", 0),
+                thematic=total.get("thematic", 0),
+                expected=total.get("expected", 0),
+                present=total.get("present", 0),
+            )
+        )
     return MeetingStats(
         org=org,
         year=year,
@@ -665,9 +694,9 @@ def meeting_stats(
         units=units,
         months=months,
         quarters=quarters,
-        missed_count=missed_count,
-        missed=missed,
-        children=child_rows(children=children or [], org=org, year=year, today=today),
+        missed_count=len(found.missed),
+        missed=_missed_units(found.missed, ended),
+        children=shares,
     )
 
 
