@@ -59,6 +59,9 @@ INSTALLED_APPS = [
     "chibo.downloads",
     # Study themes, commitments and plans; builds on people.
     "chibo.plans",
+    # Models and initiatives with measured results, savings funds, emulation, exemplars
+    # and awards; builds on people.
+    "chibo.initiatives",
     # Cell and branch meetings; builds on people and plans (topics pick issued themes).
     "chibo.meetings",
     # Year-end evaluation and grading; reads meetings and commitments as evidence.

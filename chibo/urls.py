@@ -11,5 +11,6 @@ urlpatterns = [
     path("", include("chibo.downloads.urls")),
     path("", include("chibo.meetings.urls")),
     path("", include("chibo.plans.urls")),
+    path("", include("chibo.initiatives.urls")),
     path("api/v1/", include("chibo.api_urls")),
 ]

@@ -569,6 +569,17 @@ KWARGS: dict[str, Kwarg] = {
         inside=lambda s: _commitments(s, inside=True)[:2],
         outside=lambda s: _commitments(s, inside=False),
     ),
+    # Models are read by their unit's members and the readers of its subtree.
+    "initiative_id": Kwarg(
+        inside=lambda s: _initiatives(s, inside=True)[:2],
+        outside=lambda s: _initiatives(s, inside=False),
+    ),
+    # Movements reach the units under the committee that launched them: inside are those
+    # launched above the persona's inside org, outside those neither in nor above its orgs.
+    "movement_id": Kwarg(
+        inside=lambda s: _movements(s, inside=True)[:2],
+        outside=lambda s: _movements(s, inside=False),
+    ),
     # Imports of member sheets belong to the org they fill; one is made for each org tried.
     "job_id": Kwarg(
         inside=lambda s: [_import_job(s.inside_org)],
@@ -668,6 +679,31 @@ def _commitments(sight: Sight, *, inside: bool) -> list[int]:
         pk
         for pk, code, person_id in rows
         if (code in sight.readable_orgs or person_id == sight.person_id) == inside
+    ]
+
+
+def _initiatives(sight: Sight, *, inside: bool) -> list[int]:
+    from chibo.initiatives.models import Initiative
+
+    rows = Initiative.objects.order_by("pk").values_list("pk", "org__code")
+    return [pk for pk, code in rows if (code in sight.openable_orgs) == inside]
+
+
+def _movements(sight: Sight, *, inside: bool) -> list[int]:
+    from chibo.initiatives.models import Movement
+
+    orgs = dict(Org.objects.values_list("code", "path"))
+    inside_path = orgs[sight.inside_org]
+    opened = [orgs[code] for code in sight.openable_orgs]
+    rows = Movement.objects.order_by("pk").values_list("pk", "org__code", "org__path")
+    if inside:
+        return [
+            pk for pk, _code, path in rows if inside_path.startswith(path) and path != inside_path
+        ]
+    return [
+        pk
+        for pk, code, path in rows
+        if code not in sight.readable_orgs and not any(o.startswith(path) for o in opened)
     ]
 
 
@@ -856,8 +892,69 @@ def plan_records(demo: Any, outsider: Person) -> None:
 
 
 @pytest.fixture
+def initiative_records(demo: Any, outsider: Person) -> None:
+    """A savings model with its fund in every persona's inside org, in sibling units and
+    in the outsider's cell; movements launched at every level; an award of the outsider,
+    so that the models, emulation and honours pages are walked with something inside and
+    outside each persona's scope."""
+    from decimal import Decimal
+
+    from chibo.initiatives.models import (
+        Award,
+        Criterion,
+        FundContribution,
+        Indicator,
+        IndicatorKind,
+        Initiative,
+        MeasureUnit,
+        Movement,
+        SavingsFund,
+    )
+    from chibo.initiatives.services import catalogue_ensure
+
+    catalogue_ensure()
+    day = datetime.date(datetime.date.today().year, 1, 5)
+    kind = IndicatorKind.objects.get(code="tiet-kiem-gao")
+    kg = MeasureUnit.objects.get(code="kg")
+    dong = MeasureUnit.objects.get(code="dong")
+    codes = (
+        "DU-DT-CB01", "DU-DT-CB02", "DU-DT-CB05", "HLHPN-DT-CH01", "HLHPN-DT-CH02",
+        "DU-HLHPN-CB1", OUTSIDER_CELL,
+    )  # fmt: skip
+    for code in codes:
+        org = Org.objects.get(code=code)
+        initiative = Initiative.objects.create(
+            org=org, kind="savings", title="Hũ gạo thử quyền", title_folded="hu gao thu quyen",
+            tasks="Góp gạo", ward_code=org.ward_code, starts_on=day,
+        )  # fmt: skip
+        Indicator.objects.create(initiative=initiative, kind=kind, unit=kg, target=Decimal(100))
+        fund = SavingsFund.objects.create(initiative=initiative, unit=dong)
+        member = Membership.objects.filter(org=org, ended_on__isnull=True).first()
+        assert member is not None
+        FundContribution.objects.create(
+            fund=fund, person=member.person, on=day, quantity=Decimal(1000), unit=dong,
+            value=Decimal(1000),
+        )  # fmt: skip
+    for code in ("TU-TN", "HLHPN-TN", "DU-DT", "HLHPN-DT", "DU-HLHPN", OUTSIDER_ROOT):
+        movement = Movement.objects.create(
+            org=Org.objects.get(code=code), title="Phong trào thử quyền", year=day.year,
+            starts_on=day, ends_on=day.replace(month=12, day=31),
+        )  # fmt: skip
+        Criterion.objects.create(movement=movement, name="Tiêu chí thử", max_points=10)
+    Award.objects.create(
+        org=Org.objects.get(code=OUTSIDER_CELL), person=outsider, form="certificate",
+        level="base", issuer="Ban Thường vụ thử", decision_number="1-QĐ/THU", decided_on=day,
+        reason="Thử quyền",
+    )  # fmt: skip
+
+
+@pytest.fixture
 def sight(
-    request: pytest.FixtureRequest, outsider: Person, fee_records: None, plan_records: None
+    request: pytest.FixtureRequest,
+    outsider: Person,
+    fee_records: None,
+    plan_records: None,
+    initiative_records: None,
 ) -> Sight:
     found = sight_for(request.param)
     # Rows the URL arguments name are made before a check counts rows, not during it.
@@ -877,7 +974,7 @@ def sight(
 def row_counts() -> dict[str, int]:
     from chibo.core.models import AuditEntry
 
-    labels = {"core", "orgs", "people", "fees", "meetings", "plans"}
+    labels = {"core", "orgs", "people", "fees", "meetings", "plans", "initiatives"}
     models = [m for m in apps.get_models() if m._meta.app_label in labels]
     counts = {m._meta.label: m._default_manager.count() for m in models}
     # A download opened on the way (a GET) writes its audit entry: reading, not a form.
@@ -1132,6 +1229,9 @@ MUST_READ = {
     "orgs/<str:code>/meetings/stats/",
     "orgs/<str:code>/meetings/warnings/",
     "/api/v1/orgs/{code}/meeting-stats",
+    "orgs/<str:code>/initiatives/",
+    "orgs/<str:code>/initiatives/overlaps/",
+    "/api/v1/orgs/{code}/initiative-totals",
 }
 NEEDS_PERSON = {"people/<int:person_id>/", "/api/v1/members/{person_id}"}
 

@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
 from chibo.fees.demo import seed_fee_demo
+from chibo.initiatives.demo import seed_initiatives_demo
 from chibo.meetings.demo import seed_meetings_demo
 from chibo.people.demo import DEMO_PASSWORD, LOGINS, seed_demo
 from chibo.plans.demo import seed_plans_demo
@@ -34,6 +35,7 @@ class Command(BaseCommand):
         seed_fee_demo(progress=self.stdout.write)
         seed_plans_demo(progress=self.stdout.write)
         seed_meetings_demo(progress=self.stdout.write)
+        seed_initiatives_demo(progress=self.stdout.write)
         self.stdout.write(
             _("Xong sau %(seconds).1f giây.") % {"seconds": time.perf_counter() - started}
         )

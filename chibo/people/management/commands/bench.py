@@ -29,6 +29,8 @@ BENCHES: dict[str, tuple[str, bool]] = {
     # Needs the synthetic province (`chibo seed`); writes its commitments on first run.
     "follow": ("chibo.plans.bench:run_follow", False),
     "meetings": ("chibo.meetings.bench:run_meetings", False),
+    # Needs the synthetic province; writes its models and a year of results on first run.
+    "follow-initiatives": ("chibo.initiatives.bench:run_follow_initiatives", False),
 }
 
 
