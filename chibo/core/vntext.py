@@ -35,6 +35,9 @@ COMPOUND_FAMILY_NAMES = frozenset(
 
 def nfc(text: str) -> str:
     """Unicode NFC with whitespace collapsed: the one form every stored string takes."""
+    if not text:
+        # Most optional fields of an imported row are empty.
+        return ""
     return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
 
 

@@ -404,7 +404,8 @@ class _Checker:
                         citizen_id=citizen_id,
                         phone=phone,
                         **texts,
-                    )
+                    ),
+                    today=self.today,
                 )
             except ValidationError as error:
                 for name, messages in error.message_dict.items():
@@ -432,6 +433,7 @@ class _Checker:
                     joined_on=joined_on,
                     official_on=official_on,
                     birth_date=birth_date,
+                    today=self.today,
                 )
             except ValidationError as error:
                 for name, messages in error.message_dict.items():
@@ -543,7 +545,7 @@ class _Checker:
                 merged[key] = row.values[key]
             merged = {k: ("" if v is None and k != "birth_date" else v) for k, v in merged.items()}
             try:
-                row.values = clean_person(PersonData(**merged))
+                row.values = clean_person(PersonData(**merged), today=self.today)
             except ValidationError as error:
                 for name, messages in error.message_dict.items():
                     key = self.name_key() if name in ("given_name", "family_name") else name
@@ -568,6 +570,7 @@ class _Checker:
                     joined_on=row.joined_on,
                     official_on=row.official_on,
                     birth_date=row.values["birth_date"],
+                    today=self.today,
                 )
             except ValidationError as error:
                 for name, messages in error.message_dict.items():

@@ -70,8 +70,16 @@ class PersonData:
     job_position: str = ""
 
 
+# TextChoices.values builds a new list on every call; the check runs once per imported row.
+_GENDERS = frozenset(Gender.values)
+
+
 def _clean_person(
-    data: PersonData, *, instance: Person | None, check_clash: bool = True
+    data: PersonData,
+    *,
+    instance: Person | None,
+    check_clash: bool = True,
+    today: datetime.date | None = None,
 ) -> dict[str, Any]:
     errors: dict[str, str] = {}
     family, middle, given = data.family_name, data.middle_name, data.given_name
@@ -80,9 +88,9 @@ def _clean_person(
     family, middle, given = name_case(family), name_case(middle), name_case(given)
     if not given:
         errors["given_name"] = _("Cần nhập tên (hoặc họ và tên đầy đủ).")
-    if data.gender and data.gender not in Gender.values:
+    if data.gender and data.gender not in _GENDERS:
         errors["gender"] = _("Giới tính chỉ nhận Nam hoặc Nữ.")
-    today = timezone.localdate()
+    today = today or timezone.localdate()
     if data.birth_date is not None:
         if data.birth_date > today:
             errors["birth_date"] = _("Ngày sinh %(date)s ở tương lai.") % {
@@ -138,10 +146,11 @@ def _clean_person(
     }
 
 
-def person_clean(data: PersonData) -> dict[str, Any]:
+def person_clean(data: PersonData, *, today: datetime.date | None = None) -> dict[str, Any]:
     """The cleaned fields of a person, checked without a query: an import checks the
-    citizen ids of a whole file against the database at once, not row by row."""
-    return _clean_person(data, instance=None, check_clash=False)
+    citizen ids of a whole file against the database at once, not row by row (and
+    passes the day once instead of asking the clock for every row)."""
+    return _clean_person(data, instance=None, check_clash=False, today=today)
 
 
 def person_build(data: PersonData) -> Person:
@@ -203,6 +212,7 @@ def _clean_membership(
     joined_on: datetime.date | None,
     official_on: datetime.date | None,
     birth_date: datetime.date | None,
+    today: datetime.date | None = None,
 ) -> None:
     errors: dict[str, str] = {}
     if not org.is_active:
@@ -214,7 +224,7 @@ def _clean_membership(
             "status": status,
             "family": Family(org.family).label,
         }
-    today = timezone.localdate()
+    today = today or timezone.localdate()
     if joined_on and joined_on > today:
         errors["joined_on"] = _("Ngày vào %(date)s ở tương lai.") % {
             "date": joined_on.strftime("%d/%m/%Y")
@@ -252,6 +262,7 @@ def membership_clean(
     joined_on: datetime.date | None,
     official_on: datetime.date | None,
     birth_date: datetime.date | None,
+    today: datetime.date | None = None,
 ) -> None:
     """The membership rules (dates, statuses, admission age) as a pure check, for an
     import that validates many rows before writing any."""
@@ -261,6 +272,7 @@ def membership_clean(
         joined_on=joined_on,
         official_on=official_on,
         birth_date=birth_date,
+        today=today,
     )
 
 
