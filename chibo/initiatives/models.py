@@ -539,7 +539,9 @@ class Exemplar(models.Model):
 
 
 class AwardForm(models.TextChoices):
-    """Hình thức khen thưởng (Luật Thi đua, khen thưởng 2022, Điều 9 and 71–76)."""
+    """Hình thức khen thưởng and danh hiệu thi đua as named by the Luật Thi đua, khen
+    thưởng số 06/2022/QH15 (in force from 01/01/2024); which article lists which form was
+    not checked against the text, so only the names are relied upon."""
 
     CERTIFICATE = "certificate", _("Giấy khen")
     MERIT = "merit", _("Bằng khen")
