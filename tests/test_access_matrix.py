@@ -1035,27 +1035,29 @@ def test_a_route_the_matrix_does_not_know_fails_it() -> None:
     from django.urls import path
     from ninja import NinjaAPI
 
-    def meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    # A kind of object no route takes (meetings have pages now): the matrix cannot fill it.
+
+    def ballot(request: HttpRequest, ballot_id: int) -> HttpResponse:
         return HttpResponse()
 
     extra = NinjaAPI(urls_namespace="matrix-probe", docs_url=None)
 
-    @extra.get("/meetings/{meeting_id}")
-    def meeting_api(request: HttpRequest, meeting_id: int) -> dict[str, int]:
-        return {"id": meeting_id}
+    @extra.get("/ballots/{ballot_id}")
+    def ballot_api(request: HttpRequest, ballot_id: int) -> dict[str, int]:
+        return {"id": ballot_id}
 
     @extra.post("/orgs/{code}/notes", auth=api.auth)
     def note_api(request: HttpRequest, code: str) -> dict[str, str]:
         return {"code": code}
 
-    patterns = [*get_resolver().url_patterns, path("meetings/<int:meeting_id>/", meeting)]
+    patterns = [*get_resolver().url_patterns, path("ballots/<int:ballot_id>/", ballot)]
     problems = coverage_problems(
         list(_walk(patterns)), extra.get_openapi_schema(path_prefix="/api/")
     )
     text = "\n".join(problems)
-    assert "page 'meetings/<int:meeting_id>/' takes <meeting_id>" in text
-    assert "API GET /api/meetings/{meeting_id} needs no token" in text
-    assert "API GET /api/meetings/{meeting_id} takes {meeting_id}" in text
+    assert "page 'ballots/<int:ballot_id>/' takes <ballot_id>" in text
+    assert "API GET /api/ballots/{ballot_id} needs no token" in text
+    assert "API GET /api/ballots/{ballot_id} takes {ballot_id}" in text
     assert "API POST /api/orgs/{code}/notes writes" in text
 
 
