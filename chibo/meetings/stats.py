@@ -304,8 +304,8 @@ def _ancestor_paths(org: Org) -> list[str]:
 
 # --- the one pass over the subtree's meetings -----------------------------------------------
 #
-# Every figure that reads meetings (except late documents, another table) comes from one
-# statement that reads the year's meetings of the subtree once. Its inner level groups them
+# Every figure that reads meetings comes from one statement that reads the year's meetings
+# of the subtree once. Its inner level groups them
 # by (org, period) while walking the orgs in path order and each org's meetings through the
 # covering index (org, period, …), so the database neither sorts the meetings nor reads the
 # table rows; the per-(org, period) rows are then rolled up twice: by (child prefix, period)
@@ -374,12 +374,12 @@ def _day_sql(intervals: list[tuple[str, str | None, int | None]]) -> tuple[str, 
         middle = (low + high) // 2
         params.append(intervals[middle][0])
         left = build(low, middle)
-        return f"CASE WHEN o.path < %s THEN {left} ELSE {build(middle, high)} END"
+        return f"CASE WHEN path < %s THEN {left} ELSE {build(middle, high)} END"
 
     if not intervals:
         return "NULL", params
     params.append(intervals[0][0])
-    return f"CASE WHEN o.path < %s THEN NULL ELSE {build(0, len(intervals))} END", params
+    return f"CASE WHEN path < %s THEN NULL ELSE {build(0, len(intervals))} END", params
 
 
 def _late_limit(year: int, month: int, day: int) -> datetime.datetime:
@@ -508,7 +508,7 @@ WITH l1 AS MATERIALIZED (
       CASE WHEN {_in("level", tuple(str(level) for level in UNIT_LEVELS))} THEN 1 ELSE 0 END
         AS is_unit,
       CASE WHEN status = '{OrgStatus.ACTIVE}' THEN 1 ELSE 0 END AS active,
-      {day_sql.replace("o.path", "path")} AS deadline_day
+      {day_sql} AS deadline_day
     FROM {orgs} WHERE {subtree}
   ) o
   LEFT JOIN {meeting} m ON m.org_id = o.id AND m.period >= %s AND m.period <= %s
