@@ -386,6 +386,15 @@ class _Builder:
         )
         self.results(trees, [(self.day(2, 20), 180, "cay"), (self.day(8, 15), 95, "cay")])
         self.results(days, [(on, 14 + on.month % 4, "ngay-cong") for on in months])
+        _rice, (gifts,) = self.model(
+            "DU-DT-CB01",
+            "work_item",
+            "Góp gạo giúp hộ nghèo xóm Đồng Tiến",
+            ("Mỗi đảng viên góp 5 kg gạo dịp Tết và giáp hạt",),
+            (("tiet-kiem-gao", "kg", 200),),
+            beneficiaries="Hộ nghèo xóm Đồng Tiến",
+        )
+        self.results(gifts, [(self.day(1, 20), 90, "kg"), (self.day(7, 10), 85, "kg")])
 
         jar, (rice, helped) = self.model(
             "DU-DT-CB03",

@@ -446,14 +446,18 @@ def similar_initiatives(
     ends_on: datetime.date | None,
     limit: int = 10,
 ) -> list[Match]:
-    """Models other units registered in the same commune for an overlapping period whose
-    names are alike (Đức Thuận: "tránh được tình trạng trùng lắp, chồng chéo … giữa các
-    mô hình, các tổ chức … trong đăng ký các phần việc, mô hình cụ thể")."""
+    """Models other units registered in the same commune (the same hamlet, or for the
+    whole commune) for an overlapping period whose names are alike (Đức Thuận: "tránh
+    được tình trạng trùng lắp, chồng chéo … giữa các mô hình, các tổ chức … trong đăng
+    ký các phần việc, mô hình cụ thể")."""
     if ward_code is None:
         return []
+    candidates = Initiative.objects.filter(ward_code=ward_code)
+    if fold(hamlet):
+        # Same hamlet, or commune-wide: the same name in another hamlet serves other people.
+        candidates = candidates.filter(Q(hamlet_folded=fold(hamlet)) | Q(hamlet_folded=""))
     candidates = (
-        Initiative.objects.filter(ward_code=ward_code)
-        .exclude(org=org)
+        candidates.exclude(org=org)
         .exclude(status=InitiativeStatus.STOPPED)
         .during(starts_on, ends_on or datetime.date(starts_on.year + 50, 12, 31))
         .select_related("org")[:2000]
@@ -469,6 +473,13 @@ def similar_initiatives(
     return found[:limit]
 
 
+def _apart(first: Initiative, second: Initiative) -> bool:
+    """Two models in different hamlets of the commune serve different people."""
+    return bool(first.hamlet_folded and second.hamlet_folded) and (
+        first.hamlet_folded != second.hamlet_folded
+    )
+
+
 @dataclass(frozen=True)
 class OverlapPair:
     first: Initiative
@@ -482,7 +493,8 @@ def overlaps_for(
     """Likely overlaps among the models running in `year` that the user reads: in `org`'s
     subtree, or (no org) in every subtree the user reads, which lets a commune committee
     watching the women's union see a cell and a branch doing the same thing. Pairs are
-    of different units, in the same commune, with alike names (see `similarity`)."""
+    of different units, in the same commune and hamlet (or one of them for the whole
+    commune), with alike names (see `similarity`)."""
     start, end = year_bounds(year)
     rows = (
         Initiative.objects.visible_to(user, Role.VIEWER)
@@ -500,7 +512,7 @@ def overlaps_for(
     for group in by_place.values():
         for index, first in enumerate(group):
             for second in group[index + 1 :]:
-                if first.org_id == second.org_id:
+                if first.org_id == second.org_id or _apart(first, second):
                     continue
                 score = similarity(
                     first.title, second.title, hamlet_a=first.hamlet, hamlet_b=second.hamlet
