@@ -181,8 +181,32 @@ class MembershipEditForm(MembershipFieldsMixin):
             },
         )
         super().__init__(*args, **kwargs)
-        self.setup_membership_fields(membership.family, include_closing=False)
-        del self.fields["status"]
+        if membership.family == Family.PARTY:
+            self.setup_membership_fields(membership.family, include_closing=False)
+            del self.fields["status"]
+            return
+        # An association member's standing is only active, left or deceased: no committee
+        # decision, just the day's record with its reason, kept on the membership.
+        self.setup_membership_fields(membership.family, include_closing=True)
+        self.fields["status"].initial = membership.status
+        self.fields["reason"] = _text(
+            _("Lý do thôi sinh hoạt"),
+            max_length=300,
+            help_text=_("Cần khi hội viên, đoàn viên thôi sinh hoạt hoặc từ trần."),
+        )
+        self.current_status = membership.status
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        status = data.get("status")
+        if (
+            "reason" in self.fields
+            and status
+            and status != getattr(self, "current_status", status)
+            and not (data.get("reason") or "").strip()
+        ):
+            self.add_error("reason", _("Cần ghi lý do khi đổi tư cách."))
+        return data
 
 
 class MemberFilterForm(forms.Form):

@@ -522,13 +522,15 @@ def _chosen_membership(editable: list[Membership], wanted: str) -> Membership | 
 
 
 def _update_membership(request: HttpRequest, membership: Membership, data: dict[str, Any]) -> None:
-    # The status stays: changes of standing have their own pages (chibo.people.statuses).
+    # A party member's status stays: changes of standing have their own pages
+    # (chibo.people.statuses). The form offers an association member's only when it may.
     membership_update(
         membership=membership,
-        status=membership.status,
+        status=data.get("status") or membership.status,
         joined_on=data.get("joined_on"),
         official_on=data.get("official_on"),
         card_number=data.get("card_number") or "",
+        reason=data.get("reason") or "",
         actor=_actor(request),
     )
 

@@ -57,13 +57,44 @@ def test_no_status_goes_through_the_plain_form(demo, status):
     assert all(entry.after.get("status", "official") == "official" for entry in entries)
 
 
-def test_the_form_has_no_status_field_for_any_organisation(demo):
-    for code in ("DU-DT-CB01", "HLHPN-DT-CH01"):
-        membership = Membership.objects.filter(org__code=code, ended_on__isnull=True).first()
-        assert membership is not None
-        form = MembershipEditForm(membership=membership, prefix="m")
-        assert "status" not in form.fields
-        assert "reason" not in form.fields and "decision_number" not in form.fields
+def test_the_form_has_no_status_field_for_a_party_member(demo):
+    membership = Membership.objects.filter(org__code="DU-DT-CB01", ended_on__isnull=True).first()
+    assert membership is not None
+    form = MembershipEditForm(membership=membership, prefix="m")
+    assert "status" not in form.fields
+    assert "reason" not in form.fields and "decision_number" not in form.fields
+
+
+def test_an_association_member_leaves_through_the_form_with_a_reason(demo):
+    membership = (
+        Membership.objects.filter(
+            org__code="HLHPN-DT-CH01", ended_on__isnull=True, status=MembershipStatus.ACTIVE
+        )
+        .select_related("person")
+        .order_by("pk")
+        .first()
+    )
+    assert membership is not None
+    person = membership.person
+    form = MembershipEditForm(membership=membership, prefix="m")
+    assert set(dict(form.fields["status"].choices)) == {"active", "left", "deceased"}
+    client = demo.client("chihoi1")
+    url = f"/people/{person.pk}/edit/"
+    data = {
+        "given_name": person.given_name, "family_name": person.family_name,
+        "middle_name": person.middle_name, "m-status": "left",
+        "m-joined_on": f"{membership.joined_on:%d/%m/%Y}" if membership.joined_on else "",
+    }  # fmt: skip
+    page = client.post(url, data)
+    assert page.status_code == 200
+    assert "Cần ghi lý do khi đổi tư cách." in page.content.decode()
+    membership.refresh_from_db()
+    assert membership.status == MembershipStatus.ACTIVE and membership.ended_on is None
+    data["m-reason"] = "Chuyển đi nơi khác sinh sống"
+    assert client.post(url, data).status_code == 302
+    membership.refresh_from_db()
+    assert membership.status == MembershipStatus.LEFT and membership.ended_on is not None
+    assert membership.status_reason == "Chuyển đi nơi khác sinh sống"
 
 
 def test_the_standing_page_still_demands_date_reason_and_decision(demo):
