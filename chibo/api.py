@@ -23,6 +23,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from chibo.core.api_auth import BearerAuth, LoginRejected, api_token_for_login
 from chibo.core.api_errors import describe_errors
 from chibo.core.schemas import ErrorOut, ValidationErrorOut
+from chibo.evaluation.api import router as evaluation_router
 from chibo.initiatives.api import router as initiatives_router
 from chibo.meetings.api import router as meetings_router
 from chibo.meetings.api_stats import router as meeting_stats_router
@@ -167,3 +168,4 @@ api.add_router("", meetings_router)
 api.add_router("", meeting_stats_router)
 api.add_router("/plans", plans_router)
 api.add_router("", initiatives_router)
+api.add_router("", evaluation_router)

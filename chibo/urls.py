@@ -12,5 +12,6 @@ urlpatterns = [
     path("", include("chibo.meetings.urls")),
     path("", include("chibo.plans.urls")),
     path("", include("chibo.initiatives.urls")),
+    path("", include("chibo.evaluation.urls")),
     path("api/v1/", include("chibo.api_urls")),
 ]
