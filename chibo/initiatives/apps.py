@@ -8,10 +8,8 @@ class InitiativesConfig(AppConfig):
 
     def ready(self) -> None:
         from chibo.initiatives.models import Award, Exemplar
-        from chibo.initiatives.services import PersonalRowMover
-        from chibo.orgs.restructuring import register_mover
+        from chibo.orgs.following import register_person_following
 
         # Rows about one person follow that person when their unit is split; on a merger
         # every org-owned row follows the org anyway (what the default does).
-        for model in (Award, Exemplar):
-            register_mover(model, PersonalRowMover(model))
+        register_person_following(Award, Exemplar)

@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -985,37 +985,6 @@ def award_record(
         after=snapshot(award, AWARD_FIELDS),
     )
     return award
-
-
-# --- restructuring ----------------------------------------------------------------------------
-
-
-class PersonalRowMover:
-    """Rows about a member (an exemplar, an award) follow them: to the target of a merger,
-    and to their new org when their org is split; rows about the unit itself stay."""
-
-    def __init__(self, model: type[models.Model]) -> None:
-        self.model = model
-
-    def merge(self, *, source: Org, target: Org, on: datetime.date, actor: User | None) -> int:
-        return int(self.model._default_manager.filter(org=source).update(org=target))
-
-    def split(
-        self,
-        *,
-        source: Org,
-        parts: Mapping[Org, frozenset[int]],
-        on: datetime.date,
-        actor: User | None,
-    ) -> int:
-        count = 0
-        for new_org, person_ids in parts.items():
-            count += int(
-                self.model._default_manager.filter(org=source, person_id__in=person_ids).update(
-                    org=new_org
-                )
-            )
-        return count
 
 
 def person_for_org(org: Org, person_id: int) -> Person | None:

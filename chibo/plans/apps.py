@@ -7,9 +7,8 @@ class PlansConfig(AppConfig):
     verbose_name = "Học tập và làm theo"
 
     def ready(self) -> None:
-        from chibo.orgs.restructuring import register_mover
+        from chibo.orgs.following import register_person_following
         from chibo.plans.models import Commitment, DocumentRead, QuizAttempt
-        from chibo.plans.services import PersonalRowMover
 
-        for model in (Commitment, DocumentRead, QuizAttempt):
-            register_mover(model, PersonalRowMover(model))
+        # A member's commitment, quiz answers and read confirmations go where the member goes.
+        register_person_following(Commitment, DocumentRead, QuizAttempt)

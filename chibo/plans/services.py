@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.core.files import File
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,6 +25,7 @@ from chibo.core.models import AuditEntry
 from chibo.core.vntext import nfc
 from chibo.orgs.models import Level, Org
 from chibo.people.models import Membership, MembershipStatus, Person
+from chibo.plans.files import upload_errors
 from chibo.plans.models import (
     Commitment,
     CommitmentItem,
@@ -102,6 +104,19 @@ class DocumentData:
     issued_on: datetime.date | None = None
     body: str = ""
     link: str = ""
+    # An uploaded file (its `name` is the one on the issuer's computer), checked by
+    # extension and content signature before anything is written.
+    file: File | None = None
+
+
+def file_display_name(name: str) -> str:
+    """The issuer's file name without any folder, NFC, at most 255 characters with its
+    extension kept."""
+    base = _text(name.replace("\\", "/").rsplit("/", 1)[-1]).strip() or "tai-lieu"
+    if len(base) > 255:
+        stem, dot, extension = base.rpartition(".")
+        base = f"{stem[: 254 - len(extension)]}{dot}{extension}" if dot else base[:255]
+    return base
 
 
 def _document_errors(data: DocumentData, today: datetime.date, prefix: str = "") -> dict[str, str]:
@@ -121,9 +136,15 @@ def _document_errors(data: DocumentData, today: datetime.date, prefix: str = "")
         errors[f"{prefix}issued_on"] = _("Ngày ban hành %(day)s ở tương lai.") % {
             "day": data.issued_on.strftime("%d/%m/%Y")
         }
-    if not _text(data.body) and not data.link.strip():
+    if data.file is not None:
+        name = file_display_name(data.file.name or "")
+        problems = upload_errors(name, int(data.file.size or 0), data.file)
+        if problems:
+            errors[f"{prefix}file"] = problems[0]
+    elif not _text(data.body) and not data.link.strip():
         errors[f"{prefix}body"] = _(
-            "Cần nhập nội dung tài liệu hoặc đường dẫn đến toàn văn để đảng viên đọc được."
+            "Cần nhập nội dung tài liệu, đính kèm tệp hoặc ghi đường dẫn đến toàn văn để "
+            "đảng viên đọc được."
         )
     if data.link.strip() and not data.link.strip().lower().startswith(("https://", "http://")):
         errors[f"{prefix}link"] = _("Đường dẫn phải bắt đầu bằng https:// hoặc http://.")
@@ -144,15 +165,33 @@ def _document_create(
         link=data.link.strip(),
         created_by=actor,
     )
+    if data.file is not None:
+        _attach(document, data.file)
     audit_record(
         actor=actor,
         action=AuditEntry.Action.CREATE,
         subject=document,
         org_id=org.pk,
         summary=_("Ban hành tài liệu “%(title)s”") % {"title": document.title},
-        after=snapshot(document, DOCUMENT_FIELDS),
+        after=snapshot(document, DOCUMENT_FIELDS)
+        | ({"file": document.file_name, "size": document.file_size} if document.file else {}),
     )
     return document
+
+
+def _attach(document: Document, upload: File) -> None:
+    """Write the file, then its row. If the row cannot be written the file is removed, so
+    a failed upload leaves nothing half-written on disk either. (The file is the last
+    write of the services that call this, so a later failure cannot orphan it.)"""
+    document.file_name = file_display_name(upload.name or "")
+    document.file_size = int(upload.size or 0)
+    upload.seek(0)
+    document.file.save(document.file_name, upload, save=False)
+    try:
+        document.save(update_fields=["file", "file_name", "file_size"])
+    except Exception:
+        document.file.storage.delete(document.file.name)
+        raise
 
 
 @dataclass(frozen=True)
@@ -873,34 +912,3 @@ def commitment_comment(
         before=before,
         fields=[field],
     )
-
-
-# --- restructuring --------------------------------------------------------------------------
-
-
-class PersonalRowMover:
-    """A member's own rows (commitment, quiz answers, read confirmations) follow them: to
-    the target of a merger, and to their new org when their org is split."""
-
-    def __init__(self, model: type[models.Model]) -> None:
-        self.model = model
-
-    def merge(self, *, source: Org, target: Org, on: datetime.date, actor: User | None) -> int:
-        return int(self.model._default_manager.filter(org=source).update(org=target))
-
-    def split(
-        self,
-        *,
-        source: Org,
-        parts: Mapping[Org, frozenset[int]],
-        on: datetime.date,
-        actor: User | None,
-    ) -> int:
-        count = 0
-        for new_org, person_ids in parts.items():
-            count += int(
-                self.model._default_manager.filter(org=source, person_id__in=person_ids).update(
-                    org=new_org
-                )
-            )
-        return count
