@@ -28,3 +28,9 @@ def rule_set_for_year(year: int) -> RuleSet:
         if (rules.first_year or 0) <= year <= (rules.last_year or 9999):
             return rules
     raise KeyError(year)
+
+
+# The regulation modules, oldest first. Adding a regulation: a module and one line here.
+from chibo.evaluation.rules import qd124_2023  # noqa: E402
+
+register(qd124_2023.RULES)

@@ -45,6 +45,10 @@ class MemberFacts:
     admitted_on: date | None
     sick_leave_months: int = 0
     disciplined_in_year: bool = False
+    # The exception both regulations make for discipline: the member found the violation
+    # themselves and has fully remedied its consequences ("tự phát hiện và khắc phục xong
+    # hậu quả"); then the discipline caps the grade at good instead of failing it.
+    discipline_self_remedied: bool = False
 
 
 @dataclass(frozen=True)
