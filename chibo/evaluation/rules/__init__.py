@@ -31,6 +31,7 @@ def rule_set_for_year(year: int) -> RuleSet:
 
 
 # The regulation modules, oldest first. Adding a regulation: a module and one line here.
-from chibo.evaluation.rules import qd124_2023  # noqa: E402
+from chibo.evaluation.rules import qd124_2023, qd366_2025  # noqa: E402
 
 register(qd124_2023.RULES)
+register(qd366_2025.RULES)

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 
 from chibo.evaluation.models import Grade
 
@@ -49,6 +51,46 @@ class MemberFacts:
     # themselves and has fully remedied its consequences ("tự phát hiện và khắc phục xong
     # hậu quả"); then the discipline caps the grade at good instead of failing it.
     discipline_self_remedied: bool = False
+
+
+@dataclass(frozen=True)
+class TaskResults:
+    """The tasks behind a score, for the conditions a scored regulation sets beside the
+    points (Quy định 366-QĐ/TW, Điều 11): how many tasks were assigned in the year, how many
+    were completed, completed on time with the quality required, and completed beyond the
+    requirement. Counts, not shares, so "100%" and "at least 30%" are exact.
+    """
+
+    assigned: int
+    completed: int
+    on_time: int
+    exceeded: int = 0
+    # Every shortcoming pointed out before has been remedied.
+    shortcomings_remedied: bool = True
+    # Collectives only: a unit under it, or a member of its leading collective, was
+    # disciplined in the year.
+    member_disciplined: bool = False
+
+    def __post_init__(self) -> None:
+        errors: dict[str, str] = {}
+        for name in ("assigned", "completed", "on_time", "exceeded"):
+            if getattr(self, name) < 0:
+                errors[name] = gettext("Số nhiệm vụ không được âm.")
+        if not errors:
+            if self.completed > self.assigned:
+                errors["completed"] = gettext(
+                    "Số nhiệm vụ hoàn thành không được nhiều hơn số nhiệm vụ được giao."
+                )
+            elif self.on_time > self.completed:
+                errors["on_time"] = gettext(
+                    "Số nhiệm vụ hoàn thành đúng hạn không được nhiều hơn số nhiệm vụ hoàn thành."
+                )
+            elif self.exceeded > self.on_time:
+                errors["exceeded"] = gettext(
+                    "Số nhiệm vụ vượt mức không được nhiều hơn số nhiệm vụ hoàn thành đúng hạn."
+                )
+        if errors:
+            raise ValidationError(errors)
 
 
 @dataclass(frozen=True)

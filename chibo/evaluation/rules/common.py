@@ -12,7 +12,10 @@ from __future__ import annotations
 import calendar
 from collections.abc import Mapping
 from datetime import date
-from decimal import ROUND_FLOOR, Decimal
+from decimal import ROUND_FLOOR, Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 
 from chibo.evaluation.models import Grade
 from chibo.evaluation.rules.base import (
@@ -125,6 +128,54 @@ class PartyRuleSet(RuleSet):
         if cap is None or cap.highest_grade is None:
             return True
         return grades.index(Grade(grade)) >= grades.index(cap.highest_grade)
+
+    def score_sheet_total(
+        self, sheet: Mapping[str, object], *, criteria: tuple[Criterion, ...] | None = None
+    ) -> Decimal:
+        """The total of a score sheet {criterion code: points}, after checking every
+        criterion of the sheet (the member criteria unless `criteria` is given) has a number
+        from 0 to its maximum with at most two decimals. Raises ValidationError keyed by
+        criterion code, with a message naming the criterion."""
+        criteria = self.member_criteria if criteria is None else criteria
+        errors: dict[str, str] = {}
+        total = Decimal(0)
+        known = {criterion.code for criterion in criteria}
+        for code in sheet:
+            if code not in known:
+                errors[code] = gettext("Tiêu chí “%(code)s” không có trong phiếu chấm điểm.") % {
+                    "code": code
+                }
+        for criterion in criteria:
+            if criterion.max_points is None:
+                continue
+            raw = sheet.get(criterion.code)
+            title = str(criterion.title)
+            if raw is None or raw == "":
+                errors[criterion.code] = gettext("Chưa chấm điểm tiêu chí “%(title)s”.") % {
+                    "title": title
+                }
+                continue
+            try:
+                points = Decimal(str(raw).strip().replace(",", "."))
+            except InvalidOperation:
+                points = Decimal("NaN")
+            if not points.is_finite():
+                errors[criterion.code] = gettext(
+                    "Điểm của tiêu chí “%(title)s” phải là một số."
+                ) % {"title": title}
+            elif points < 0 or points > criterion.max_points:
+                errors[criterion.code] = gettext(
+                    "Điểm của tiêu chí “%(title)s” phải từ 0 đến %(max)s."
+                ) % {"title": title, "max": criterion.max_points}
+            elif points != points.quantize(Decimal("0.01")):
+                errors[criterion.code] = gettext(
+                    "Điểm của tiêu chí “%(title)s” chỉ được có tối đa hai chữ số thập phân."
+                ) % {"title": title}
+            else:
+                total += points
+        if errors:
+            raise ValidationError(errors)
+        return total
 
     def unit_criteria_for(self, *, family: str) -> tuple[Criterion, ...]:
         """The criteria a unit of `family` (chibo.orgs.models.Family value) assesses itself
