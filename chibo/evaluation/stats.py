@@ -1,0 +1,364 @@
+"""Evaluation statistics for any node of the tree, and for every node at once.
+
+What the figures mean (docs/evaluation.md says the same for readers):
+
+- A member evaluation counts at a node when the cell it is kept at (`MemberEvaluation.org`)
+  lies in the node's subtree: the path the row's org has now. A cell merged away keeps its
+  place in the tree (status merged), so last year's figures stay where they were made.
+- A unit evaluation counts at a node when its org lies in the node's subtree (the node
+  itself included). Party units are graded on the four grades, mass-organisation units on
+  their scale (vững mạnh, khá, trung bình, yếu): the two are counted apart.
+- *Listed*: every evaluation of the year's rounds; *excluded*: listed but not graded by a
+  rule (exempt, suspended, admitted less than 6 months before); *graded*: a decided grade
+  and not excluded; *pending*: neither yet. Shares are over those graded, two decimals.
+- *Good or above* (hoàn thành tốt nhiệm vụ trở lên): excellent + good over those graded,
+  the figure the seed articles end on ("đạt 96,96%").
+- Only decided grades of finalised rounds are final. A year with an open round covering
+  the node is *provisional*: its figures count the grades decided so far, and the page
+  names the open rounds.
+
+Every figure family is one GROUP BY over the path prefix: for one node, the rows of the
+subtree grouped by year, round status, grade and child prefix (the node's own figures, its
+children's and the years before all come from that one read); for every node at once, the
+rows grouped by cell, then summed up by every prefix of the cell's path in the same
+statement. Nothing loops over nodes issuing queries.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.models import Count, Max, Q
+from django.db.models.functions import Substr
+from django.utils.translation import gettext as _
+
+from chibo.core.fields import subtree_bounds
+from chibo.evaluation.models import (
+    Grade,
+    MemberEvaluation,
+    Round,
+    RoundStatus,
+    UnitEvaluation,
+)
+from chibo.orgs.models import Family, Org, OrgStatus
+
+PARTY_GRADES: tuple[str, ...] = (Grade.EXCELLENT, Grade.GOOD, Grade.PASS, Grade.FAIL)
+SCALE_GRADES: tuple[str, ...] = (Grade.STRONG, Grade.FAIR, Grade.AVERAGE, Grade.WEAK)
+GOOD_OR_ABOVE: tuple[str, ...] = (Grade.EXCELLENT, Grade.GOOD)
+# How many years before the chosen one the year-over-year table shows.
+YEARS_BACK = 4
+EARLIEST_YEAR = 2000
+
+
+def clean_year(value: str | int | None, today: datetime.date) -> int:
+    """The year asked for, or last year when none is given (the round of a year ends in
+    the next one's first months); a Vietnamese error naming the field otherwise."""
+    if value is None or value == "":
+        return today.year - 1
+    latest = today.year + 1
+    try:
+        year = int(str(value).strip())
+    except ValueError:
+        year = 0
+    if not EARLIEST_YEAR <= year <= latest:
+        raise ValidationError(
+            {
+                "year": _(
+                    "Năm “%(value)s” không hợp lệ: hãy nhập một năm từ %(first)s đến %(last)s."
+                )
+                % {"value": str(value)[:20], "first": EARLIEST_YEAR, "last": latest}
+            }
+        )
+    return year
+
+
+def share(part: int, whole: int) -> float | None:
+    """A percentage with two decimals, as the seed articles give them; None over nothing."""
+    return round(100 * part / whole, 2) if whole else None
+
+
+@dataclass
+class GradeCounts:
+    """Counts of one kind of evaluation (members, party units or mass units)."""
+
+    grades: tuple[str, ...]
+    listed: int = 0
+    excluded: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def graded(self) -> int:
+        return sum(self.counts.get(grade, 0) for grade in self.grades)
+
+    @property
+    def pending(self) -> int:
+        return max(self.listed - self.excluded - self.graded, 0)
+
+    def count(self, grade: str) -> int:
+        return self.counts.get(grade, 0)
+
+    def share(self, grade: str) -> float | None:
+        return share(self.count(grade), self.graded)
+
+    @property
+    def good_or_above(self) -> int:
+        return sum(self.count(grade) for grade in GOOD_OR_ABOVE if grade in self.grades)
+
+    @property
+    def good_or_above_percent(self) -> float | None:
+        return share(self.good_or_above, self.graded)
+
+    @property
+    def rows(self) -> list[tuple[str, str, int, float | None]]:
+        """(grade, its label, count, share) in the order of the scale."""
+        return [
+            (grade, str(Grade(grade).label), self.count(grade), self.share(grade))
+            for grade in self.grades
+        ]
+
+    def add(self, grade: str, listed: int, excluded: int) -> None:
+        self.listed += listed
+        self.excluded += excluded
+        if grade in self.grades:
+            self.counts[grade] = self.counts.get(grade, 0) + listed - excluded
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "listed": self.listed,
+            "excluded": self.excluded,
+            "graded": self.graded,
+            "pending": self.pending,
+            "grades": [
+                {"grade": grade, "label": label, "count": count, "percent": percent}
+                for grade, label, count, percent in self.rows
+            ],
+            "good_or_above": self.good_or_above,
+            "good_or_above_percent": self.good_or_above_percent,
+        }
+
+
+@dataclass
+class Figures:
+    """The figures of one node for one year."""
+
+    year: int
+    members: GradeCounts = field(default_factory=lambda: GradeCounts(PARTY_GRADES))
+    party_units: GradeCounts = field(default_factory=lambda: GradeCounts(PARTY_GRADES))
+    mass_units: GradeCounts = field(default_factory=lambda: GradeCounts(SCALE_GRADES))
+    # Some of the rows come from a round still open: the figures are not final yet.
+    provisional: bool = False
+
+    @property
+    def has_rows(self) -> bool:
+        return bool(self.members.listed or self.party_units.listed or self.mass_units.listed)
+
+    def add_member(self, grade: str, status: str, listed: int, excluded: int) -> None:
+        self.members.add(grade, listed, excluded)
+        self.provisional |= status == RoundStatus.OPEN
+
+    def add_unit(self, family: str, grade: str, status: str, listed: int, excluded: int) -> None:
+        target = self.party_units if family == Family.PARTY else self.mass_units
+        target.add(grade, listed, excluded)
+        self.provisional |= status == RoundStatus.OPEN
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "year": self.year,
+            "provisional": self.provisional,
+            "members": self.members.as_dict(),
+            "party_units": self.party_units.as_dict(),
+            "mass_units": self.mass_units.as_dict(),
+        }
+
+
+@dataclass
+class ChildFigures:
+    org: Org
+    figures: Figures
+
+
+@dataclass
+class EvaluationStats:
+    """What the statistics page, the API, the command and the summary table show."""
+
+    org: Org
+    year: int
+    current: Figures
+    # The years before, oldest first, then the chosen year: the year-over-year table.
+    history: list[Figures]
+    children: list[ChildFigures]
+    # The rounds of the chosen year that cover the node (its own, those above it that
+    # reach down to it, those of units below it), and those still open.
+    rounds: list[Round]
+
+    @property
+    def open_rounds(self) -> list[Round]:
+        return [item for item in self.rounds if item.status == RoundStatus.OPEN]
+
+    @property
+    def provisional(self) -> bool:
+        return self.current.provisional or bool(self.open_rounds)
+
+    @property
+    def has_round(self) -> bool:
+        return bool(self.rounds)
+
+
+# --- one node ---------------------------------------------------------------------------
+
+
+def _covering_rounds(org: Org, years: Iterable[int]) -> list[Round]:
+    """Rounds whose subtree holds the node, or lies inside it."""
+    above = [org.path[:end] for end in range(Org.steplen, len(org.path) + 1, Org.steplen)]
+    return list(
+        Round.objects.filter(Q(org__path__in=above) | Q(org__path__startswith=org.path))
+        .filter(year__in=list(years))
+        .select_related("org")
+        .order_by("year", "org__path")
+    )
+
+
+def evaluation_stats(
+    *, org: Org, year: int, children: Iterable[Org] | None = None
+) -> EvaluationStats:
+    """The node's figures for `year` and the years before, and its children's, in three
+    queries (members, units, rounds). `children` are the child orgs to list (those the
+    user may open); None lists every child that has rows or is active."""
+    years = list(range(year - YEARS_BACK, year + 1))
+    child_end = len(org.path) + Org.steplen
+    by_year = {y: Figures(year=y) for y in years}
+    by_child: dict[str, Figures] = {}
+    excluded = Count("id", filter=~Q(excluded_rule=""))
+    members = (
+        MemberEvaluation.objects.filter(org__path__startswith=org.path, round__year__in=years)
+        .annotate(prefix=Substr("org__path", 1, child_end))
+        .values_list("round__year", "round__status", "decided_grade", "prefix")
+        .annotate(listed=Count("id"), excluded=excluded)
+        .order_by()
+    )
+    for row_year, status, grade, prefix, listed, excl in members:
+        by_year[row_year].add_member(grade, status, listed, excl)
+        if row_year == year and prefix != org.path:
+            by_child.setdefault(prefix, Figures(year=year)).add_member(grade, status, listed, excl)
+    units = (
+        UnitEvaluation.objects.filter(org__path__startswith=org.path, round__year__in=years)
+        .annotate(prefix=Substr("org__path", 1, child_end))
+        .values_list("round__year", "round__status", "org__family", "decided_grade", "prefix")
+        .annotate(listed=Count("id"), excluded=excluded)
+        .order_by()
+    )
+    for row_year, status, family, grade, prefix, listed, excl in units:
+        by_year[row_year].add_unit(family, grade, status, listed, excl)
+        if row_year == year and prefix != org.path:
+            by_child.setdefault(prefix, Figures(year=year)).add_unit(
+                family, grade, status, listed, excl
+            )
+    rounds = _covering_rounds(org, years)
+    if children is None:
+        listed_children = list(
+            Org.objects.filter(path__startswith=org.path, depth=org.depth + 1).filter(
+                Q(status=OrgStatus.ACTIVE) | Q(path__in=list(by_child))
+            )
+        )
+    else:
+        listed_children = list(children)
+    for item in rounds:
+        if item.status == RoundStatus.OPEN:
+            by_year[item.year].provisional = True
+    return EvaluationStats(
+        org=org,
+        year=year,
+        current=by_year[year],
+        history=[by_year[y] for y in years],
+        children=[
+            ChildFigures(org=child, figures=by_child.get(child.path, Figures(year=year)))
+            for child in listed_children
+        ],
+        rounds=[item for item in rounds if item.year == year],
+    )
+
+
+# --- every node at once ---------------------------------------------------------------------
+
+
+def _depths_sql(first: int, deepest: int) -> str:
+    # The depths as a literal table: VALUES lists are spelt differently by the databases,
+    # a UNION of constants is read by both.
+    return " UNION ALL ".join(f"SELECT {depth} AS d" for depth in range(first, deepest + 1))
+
+
+def _rollup_sql(*, table: str, family: bool, within: bool, first: int, deepest: int) -> str:
+    """Rows of `table` for a year grouped by cell (org path), then summed up by every
+    prefix of the path (every ancestor of the cell, and the cell itself), in one statement.
+    The inner GROUP BY reads the evaluation rows once; the outer one only the per-cell
+    sums, a few rows per cell."""
+    family_column = "o.family" if family else "''"
+    if not within:
+        subtree = ""
+    elif connection.vendor == "sqlite":
+        # SQLite's LIKE ignores case and so cannot use the path's index; a range can.
+        subtree = "AND o.path >= %s AND o.path < %s"
+    else:
+        subtree = "AND o.path LIKE %s"
+    orgs = Org._meta.db_table
+    rounds = Round._meta.db_table
+    return f"""
+        WITH per_cell AS (
+            SELECT o.path AS path, {family_column} AS family, e.decided_grade AS grade,
+                   r.status AS status, COUNT(*) AS listed,
+                   SUM(CASE WHEN e.excluded_rule <> '' THEN 1 ELSE 0 END) AS excluded
+            FROM {table} e
+            JOIN {rounds} r ON r.id = e.round_id
+            JOIN {orgs} o ON o.id = e.org_id
+            WHERE r.year = %s {subtree}
+            GROUP BY o.path, {family_column}, e.decided_grade, r.status
+        ),
+        depths AS ({_depths_sql(first, deepest)}),
+        rolled AS (
+            SELECT SUBSTR(p.path, 1, d.d * {Org.steplen}) AS prefix, p.family, p.grade,
+                   p.status, SUM(p.listed) AS listed, SUM(p.excluded) AS excluded
+            FROM per_cell p JOIN depths d ON LENGTH(p.path) >= d.d * {Org.steplen}
+            GROUP BY SUBSTR(p.path, 1, d.d * {Org.steplen}), p.family, p.grade, p.status
+        )
+        SELECT a.id, rolled.family, rolled.grade, rolled.status, rolled.listed, rolled.excluded
+        FROM rolled JOIN {orgs} a ON a.path = rolled.prefix
+    """
+
+
+def evaluation_stats_for_all(*, year: int, root: Org | None = None) -> dict[int, Figures]:
+    """Figures of `year` for every org (of `root`'s subtree, or of the whole tree) that has
+    evaluations under it: org id -> figures, in three queries whatever the tree's size.
+    Orgs with nothing under them are absent (their figures are all zero)."""
+    orgs = Org.objects.filter(path__startswith=root.path) if root is not None else Org.objects
+    deepest = int(orgs.aggregate(deepest=Max("depth"))["deepest"] or 0)
+    found: dict[int, Figures] = {}
+    if not deepest:
+        return found
+    params: list[str | int] = [year]
+    if root is not None:
+        if connection.vendor == "sqlite":
+            params += list(subtree_bounds(root.path))
+        else:
+            params.append(root.path + "%")
+    # Above the root nothing is asked: the depths start at the root's.
+    first = root.depth if root is not None else 1
+    with connection.cursor() as cursor:
+        for table, is_unit in (
+            (MemberEvaluation._meta.db_table, False),
+            (UnitEvaluation._meta.db_table, True),
+        ):
+            sql = _rollup_sql(
+                table=table, family=is_unit, within=root is not None, first=first, deepest=deepest
+            )
+            cursor.execute(sql, params)
+            for org_id, family, grade, status, listed, excluded in cursor.fetchall():
+                figures = found.setdefault(org_id, Figures(year=year))
+                if is_unit:
+                    figures.add_unit(family, grade, status, int(listed), int(excluded or 0))
+                else:
+                    figures.add_member(grade, status, int(listed), int(excluded or 0))
+    return found
