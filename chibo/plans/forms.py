@@ -12,10 +12,27 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from chibo.core.forms import DATE_INPUT_FORMATS, VnDateField
+from chibo.plans.files import ACCEPT, max_bytes
 from chibo.plans.models import DocumentKind, ItemKind, ItemResult, Theme, ThemeKind
 from chibo.plans.services import DocumentData, ItemData, PlanItemData, ThemeData
 
 _LINES = _("Mỗi dòng một nội dung.")
+_FILE_HELP = _(
+    "PDF, Word (DOC, DOCX), Excel (XLSX), OpenDocument (ODT) hoặc ảnh chụp (JPG, PNG); "
+    "tối đa %(mb)s MB."
+)
+
+
+def _file_help() -> str:
+    return str(_FILE_HELP) % {"mb": max_bytes() // 1024 // 1024}
+
+
+_FILE_ERRORS = {
+    "invalid": _("Tệp tải lên không đọc được; đồng chí chọn lại tệp."),
+    "missing": _("Không nhận được tệp; đồng chí chọn lại tệp."),
+    "empty": _("Tệp đã chọn trống, không có nội dung."),
+    "max_length": _("Tên tệp dài quá."),
+}
 
 
 def _required(label: Any) -> dict[str, str]:
@@ -65,6 +82,16 @@ class ThemeForm(forms.Form):
         required=False,
         help_text=_("Nếu tài liệu đăng ở nơi khác, ví dụ https://…"),
     )
+    document_file = forms.FileField(
+        label=_("Tệp toàn văn"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": ACCEPT}),
+        error_messages=_FILE_ERRORS,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["document_file"].help_text = _file_help()
 
     def theme_data(self) -> ThemeData:
         data = self.cleaned_data
@@ -81,7 +108,10 @@ class ThemeForm(forms.Form):
     def document_data(self) -> DocumentData | None:
         data = self.cleaned_data
         if not (
-            data.get("document_title") or data.get("document_body") or data.get("document_link")
+            data.get("document_title")
+            or data.get("document_body")
+            or data.get("document_link")
+            or data.get("document_file")
         ):
             return None
         return DocumentData(
@@ -91,6 +121,7 @@ class ThemeForm(forms.Form):
             issued_on=data["issued_on"],
             body=data.get("document_body", ""),
             link=data.get("document_link", ""),
+            file=data.get("document_file") or None,
         )
 
 
@@ -115,12 +146,19 @@ class DocumentForm(forms.Form):
         label=_("Nội dung"), required=False, widget=forms.Textarea(attrs={"rows": 8})
     )
     link = forms.CharField(label=_("Đường dẫn toàn văn"), max_length=200, required=False)
+    file = forms.FileField(
+        label=_("Tệp toàn văn"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": ACCEPT}),
+        error_messages=_FILE_ERRORS,
+    )
 
     def __init__(self, *args: Any, themes: QuerySet[Theme], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["theme"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = themes
+        self.fields["file"].help_text = _file_help()
         field.error_messages["invalid_choice"] = gettext(
             "Chuyên đề đã chọn không gửi đến đơn vị này."
         )
@@ -134,6 +172,7 @@ class DocumentForm(forms.Form):
             issued_on=data["issued_on"],
             body=data.get("body", ""),
             link=data.get("link", ""),
+            file=data.get("file") or None,
         )
 
 

@@ -30,6 +30,7 @@ from chibo.core.roles import Role
 from chibo.core.scoping import ScopedQuerySet, scope_for
 from chibo.orgs.models import Family, Org
 from chibo.people.models import Person
+from chibo.plans.files import DocumentStorage, stored_name
 
 if TYPE_CHECKING:
     from chibo.core.scoping import AnyUser
@@ -141,6 +142,19 @@ class Document(models.Model):
     issued_on = models.DateField(_("ngày ban hành"), default=timezone.localdate)
     body = models.TextField(_("nội dung"), blank=True)
     link = models.URLField(_("đường dẫn toàn văn"), blank=True)
+    # --- the attached file (PDF, Word, Excel, OpenDocument, a scan) ---------------------
+    # Kept outside every URL; sent only by the scoped download view. `file_name` is the
+    # name the issuer gave it, which the download restores.
+    file = models.FileField(
+        _("tệp đính kèm"),
+        storage=DocumentStorage(),
+        upload_to=stored_name,
+        max_length=200,
+        blank=True,
+    )
+    file_name = models.CharField(_("tên tệp"), max_length=255, blank=True)
+    file_size = models.PositiveBigIntegerField(_("dung lượng"), default=0)
+    # --- end of the attached file ----------------------------------------------------------
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from django.db.models import (
     Count,
@@ -38,6 +38,7 @@ from chibo.core.roles import Role
 from chibo.core.scoping import get_for, scope_for
 from chibo.orgs.models import Org
 from chibo.people.models import Membership, Person
+from chibo.plans.files import FILE_TYPES, extension_of
 from chibo.plans.models import (
     Commitment,
     CommitmentItem,
@@ -692,3 +693,24 @@ def membership_for(*, person: Person, org: Org) -> Membership | None:
         .select_related("org")
         .first()
     )
+
+
+# --- attached files ---------------------------------------------------------------------------
+
+
+def document_file_open(*, document: Document) -> IO[bytes] | None:
+    """The attached file opened for reading, or None when there is none (or it is missing
+    on disk: the download then answers 404 rather than failing)."""
+    if not document.file:
+        return None
+    try:
+        handle: IO[bytes] = document.file.storage.open(document.file.name, "rb")
+    except (FileNotFoundError, OSError):
+        return None
+    return handle
+
+
+def document_content_type(*, document: Document) -> str:
+    """The type the extension was checked against when uploaded."""
+    found = FILE_TYPES.get(extension_of(document.file.name or ""))
+    return found.content_type if found else "application/octet-stream"

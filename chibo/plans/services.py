@@ -106,7 +106,7 @@ class DocumentData:
     link: str = ""
     # An uploaded file (its `name` is the one on the issuer's computer), checked by
     # extension and content signature before anything is written.
-    file: File | None = None
+    file: File[bytes] | None = None
 
 
 def file_display_name(name: str) -> str:
@@ -179,7 +179,7 @@ def _document_create(
     return document
 
 
-def _attach(document: Document, upload: File) -> None:
+def _attach(document: Document, upload: File[bytes]) -> None:
     """Write the file, then its row. If the row cannot be written the file is removed, so
     a failed upload leaves nothing half-written on disk either. (The file is the last
     write of the services that call this, so a later failure cannot orphan it.)"""

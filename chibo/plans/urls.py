@@ -15,6 +15,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
         views.document_detail,
         name="document_detail",
     ),
+    path(
+        "orgs/<str:code>/library/<int:entry_id>/file/",
+        views.document_file,
+        name="document_file",
+    ),
     path("orgs/<str:code>/commitments/", views.compliance, name="commitment_compliance"),
     path("orgs/<str:code>/commitments/write/", views.commitment_write, name="commitment_write"),
     path("commitments/<int:commitment_id>/", views.commitment_detail, name="commitment_detail"),

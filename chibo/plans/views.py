@@ -14,12 +14,12 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from chibo.core.models import User
 from chibo.core.roles import Role
@@ -53,6 +53,8 @@ from chibo.plans.selectors import (
     commitment_get_for,
     commitments_for_unit,
     compliance_missing,
+    document_content_type,
+    document_file_open,
     document_get_for,
     document_readers,
     library,
@@ -177,6 +179,7 @@ def theme_create(request: HttpRequest, code: str) -> HttpResponse:
     today = timezone.localdate()
     form = ThemeForm(
         request.POST or None,
+        request.FILES or None,
         initial={"year": today.year, "kind": "annual", "issued_on": today},
     )
     if request.method == "POST" and form.is_valid():
@@ -373,6 +376,7 @@ def library_view(request: HttpRequest, code: str) -> HttpResponse:
     themes = Theme.objects.visible_to(request.user, Role.MEMBER).reaching(org)
     form = DocumentForm(
         request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
         themes=themes,
         initial={"issued_on": timezone.localdate(), "kind": "material"},
     )
@@ -425,6 +429,28 @@ def document_detail(request: HttpRequest, code: str, entry_id: int) -> HttpRespo
         "readers": document_readers(document=document, org=org) if context["can_read"] else None,
     }
     return render(request, "plans/document.html", context)
+
+
+@login_required
+@require_GET
+def document_file(request: HttpRequest, code: str, entry_id: int) -> FileResponse:
+    """The attached file, to whoever may read the document (404 for anyone else, and for a
+    document without a file). Downloading is not reading: the member still confirms with
+    “Tôi đã đọc”, which is what the committee counts."""
+    org = org_get_for(user=request.user, code=code)
+    document = document_get_for(user=request.user, org=org, document_id=entry_id)
+    handle = document_file_open(document=document)
+    if handle is None:
+        raise Http404
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=document.file_name,
+        content_type=document_content_type(document=document),
+    )
+    # The file is sent only after the scope check: no shared cache may keep it.
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 # --- commitments ----------------------------------------------------------------------------
