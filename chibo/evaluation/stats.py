@@ -207,6 +207,33 @@ class EvaluationStats:
     def has_round(self) -> bool:
         return bool(self.rounds)
 
+    def as_dict(self) -> dict[str, object]:
+        """The figures as plain values: the API's answer and the command's JSON."""
+
+        def ref(org: Org) -> dict[str, str]:
+            return {"code": org.code, "name": org.name}
+
+        return {
+            "org": ref(self.org),
+            "year": self.year,
+            "provisional": self.provisional,
+            "rounds": [
+                {
+                    "id": item.pk,
+                    "org": ref(item.org),
+                    "year": item.year,
+                    "rule_set": item.rule_set,
+                    "status": item.status,
+                }
+                for item in self.rounds
+            ],
+            **{key: value for key, value in self.current.as_dict().items() if key != "year"},
+            "history": [figures.as_dict() for figures in self.history],
+            "children": [
+                {"org": ref(child.org), **child.figures.as_dict()} for child in self.children
+            ],
+        }
+
 
 # --- one node ---------------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ DU-HLHPN has no round at all.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -30,11 +31,11 @@ from chibo.orgs.models import Family, Org
 from chibo.people.models import Membership
 
 EXCLUDED = "Quy định 124-QĐ/TW: kết nạp chưa đủ 6 tháng"
-CB01_GRADES = [
+CB01_GRADES: list[str] = [
     Grade.EXCELLENT, Grade.EXCELLENT, Grade.GOOD, Grade.GOOD, Grade.GOOD, Grade.GOOD,
     Grade.GOOD, Grade.GOOD, Grade.PASS, "",
 ]  # fmt: skip
-CB02_GRADES = [Grade.EXCELLENT, Grade.GOOD, Grade.GOOD, Grade.GOOD, Grade.FAIL]
+CB02_GRADES: list[str] = [Grade.EXCELLENT, Grade.GOOD, Grade.GOOD, Grade.GOOD, Grade.FAIL]
 
 
 @dataclass
@@ -57,11 +58,13 @@ def _members(code: str, count: int) -> list[Membership]:
 
 
 def _evaluate(
-    round_: Round, code: str, grades: list[str], *, excluded_last: bool = False
+    round_: Round, code: str, grades: Sequence[str], *, excluded_last: bool = False
 ) -> list[MemberEvaluation]:
     now = timezone.now()
     rows = []
-    for index, (membership, grade) in enumerate(zip(_members(code, len(grades)), grades)):
+    for index, (membership, grade) in enumerate(
+        zip(_members(code, len(grades)), grades, strict=True)
+    ):
         excluded = excluded_last and index == len(grades) - 1
         rows.append(
             MemberEvaluation.objects.create(

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 
-from chibo.evaluation.models import Grade, RoundStatus
+from chibo.evaluation.models import Grade
 from chibo.evaluation.stats import (
     Figures,
     clean_year,
@@ -171,7 +171,3 @@ def test_year_is_checked_in_vietnamese() -> None:
     assert "Năm “hai nghìn” không hợp lệ" in error.value.message_dict["year"][0]
     with pytest.raises(ValidationError):
         clean_year("2028", today)
-
-
-def test_status_values_are_the_models() -> None:
-    assert RoundStatus.OPEN == "open"
