@@ -6,6 +6,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, overload
 
+from django.core import signing
 from django.db import connection
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
@@ -14,7 +15,7 @@ from chibo.core.fields import subtree_bounds
 from chibo.core.models import AuditEntry, User
 from chibo.core.roles import Role
 from chibo.core.scoping import get_for, scope_for
-from chibo.core.vntext import fold
+from chibo.core.vntext import ALPHABET, collation_key, fold
 from chibo.orgs.models import Family, Grant, Level, Org
 from chibo.orgs.selectors import org_ancestors_visible, org_get_for
 from chibo.people import trigram
@@ -80,9 +81,19 @@ def _name_contains(folded: str) -> Q:
     """Memberships of people whose folded name contains `folded`, through the trigram index
     where there is one (chibo/people/trigram.py).
 
+    A query of one or two letters is no substring search: it matches the start of the given
+    name (`given_name_prefix_ranges`), which the index on `sort_key` answers; a trigram index
+    needs three letters, and two letters are inside most names anyway.
+
     On PostgreSQL the GIN index serves the LIKE itself. On SQLite the FTS5 table is asked
     for a phrase, which is the same substring match for a query of plain ASCII letters
     (every folded Vietnamese name); anything else keeps the LIKE."""
+    if len(folded) < trigram.MIN_QUERY:
+        ranges = given_name_prefix_ranges(folded)
+        found = Q(pk__in=[])
+        for low, high in ranges:
+            found |= Q(person__sort_key__gte=low, person__sort_key__lt=high)
+        return found
     if (
         connection.vendor == "sqlite"
         and len(folded) >= trigram.MIN_QUERY
@@ -95,6 +106,33 @@ def _name_contains(folded: str) -> Q:
         )
         return Q(person_id__in=matches)
     return Q(person__search_text__contains=folded)
+
+
+# Letters a folded query letter stands for, in the order of the alphabet (they are next to
+# each other in it, so the codes of one folded letter are consecutive).
+_VARIANTS: dict[str, list[str]] = {}
+for _letter in ALPHABET:
+    _VARIANTS.setdefault(fold(_letter), []).append(_letter)
+
+
+def collation_code(letter: str) -> str:
+    """The two digits a letter of the alphabet starts a `sort_key` with."""
+    return collation_key(letter)[:2]
+
+
+def given_name_prefix_ranges(folded: str) -> list[tuple[str, str]]:
+    """Ranges of `Person.sort_key` holding the people whose given name, folded, starts with
+    `folded` (one or two letters): `sort_key` starts with the collation codes of the given
+    name's letters, tones apart, so "a" is the codes of a, ă and â, one range. Anything but
+    plain letters matches no one: names are made of letters."""
+    if not folded or not all(char in _VARIANTS and char.isascii() for char in folded):
+        return []
+    heads = [""]
+    for char in folded[:-1]:
+        heads = [head + collation_code(letter) for head in heads for letter in _VARIANTS[char]]
+    last = _VARIANTS[folded[-1]]
+    low, high = collation_code(last[0]), int(collation_code(last[-1])) + 1
+    return [(head + low, f"{head}{high:02d}") for head in heads]
 
 
 # --- paging a member list ------------------------------------------------------------------
@@ -200,6 +238,15 @@ class MemberRoll:
             return items, offset + len(items)
         return items, self.count()
 
+    def reaches(self, offset: int, limit: int) -> bool:
+        """Whether a page starting at `offset` is near enough to an end of the list to be
+        read by number: at most `MAX_SKIP` rows skipped from the nearer end (any page of a
+        list under `WALK_FROM` rows). Further on, `seek` with a cursor."""
+        total = self.count()
+        if total < max(self._walk_from, MAX_SKIP):
+            return True
+        return min(offset, max(total - offset - limit, 0)) <= MAX_SKIP
+
     def plan(self, start: int, stop: int, total: int) -> _Plan:
         """Whichever reads less, in rows sorted: a walk reads `people / total` people per row
         it keeps (the others are not in the list); a sort reads the whole list, then skips."""
@@ -210,7 +257,9 @@ class MemberRoll:
         sort = total + SKIP_COST * min(ahead, behind)
         return _Plan(walk=walk <= sort, backwards=behind < ahead, offset=min(ahead, behind))
 
-    def _walk_sql(self, plan: _Plan, *, limit: int) -> tuple[str, list[Any]]:
+    def _walk_sql(
+        self, plan: _Plan, *, limit: int, key: RollKey | None = None
+    ) -> tuple[str, list[Any]]:
         filters = self._filters
         assert filters is not None
         sqlite = connection.vendor == "sqlite"
@@ -230,7 +279,25 @@ class MemberRoll:
             marks = ", ".join(["%s"] * len(ON_ROLL_STATUSES))
             where.append(f"m.ended_on IS NULL AND m.status IN ({marks})")
             params += [str(value) for value in ON_ROLL_STATUSES]
-        if filters.folded:
+        if key is not None:
+            # The plain `>=` lets the walk start at the key in the index; the rest breaks ties.
+            more, less = ("<", "<=") if plan.backwards else (">", ">=")
+            where.append(
+                f"p.sort_key {less} %s AND (p.sort_key {more} %s OR (p.sort_key = %s AND "
+                f"(p.id {more} %s OR (p.id = %s AND m.id {more} %s))))"
+            )
+            params += [key.sort_key, key.sort_key, key.sort_key]
+            params += [key.person_id, key.person_id, key.membership_id]
+        if filters.folded and len(filters.folded) < trigram.MIN_QUERY:
+            ranges = given_name_prefix_ranges(filters.folded) or [("", "")]
+            # The outer bounds first, so that the walk reads only that stretch of the index.
+            where.append("p.sort_key >= %s AND p.sort_key < %s")
+            params += [ranges[0][0], ranges[-1][1]]
+            where.append(
+                "(" + " OR ".join(["(p.sort_key >= %s AND p.sort_key < %s)"] * len(ranges)) + ")"
+            )
+            params += [bound for pair in ranges for bound in pair]
+        elif filters.folded:
             # Django's own `contains`: the same escaping, the same LIKE.
             where.append("p.search_text LIKE %s" + (" ESCAPE '\\'" if sqlite else ""))
             params.append("%" + ops.prep_for_like_query(filters.folded) + "%")
@@ -246,6 +313,141 @@ class MemberRoll:
             f"ORDER BY p.sort_key{way}, p.id{way}, m.id{way} LIMIT %s OFFSET %s"
         )
         return sql, [*params, limit, plan.offset]
+
+    # --- keyset paging --------------------------------------------------------------------
+
+    def seek(self, *, key: RollKey | None, backwards: bool, limit: int) -> RollPage:
+        """The `limit` rows after `key` (before it, `backwards`), in name order: as fast in
+        the middle of the province as at its start, since no row before the key is read.
+        No key: the first page, or (`backwards`) the last one."""
+        rows = self._seek_rows(key, backwards, limit + 1)
+        more = len(rows) > limit
+        rows = rows[:limit]
+        if not backwards:
+            return RollPage(rows, has_previous=key is not None, has_next=more)
+        rows.reverse()
+        if key is not None and not more:
+            # Back at the start of the list: the first page, full.
+            return self.seek(key=None, backwards=False, limit=limit)
+        return RollPage(rows, has_previous=more, has_next=key is not None)
+
+    def _seek_rows(self, key: RollKey | None, backwards: bool, limit: int) -> list[Membership]:
+        order = [f"-{field}" for field in MEMBER_ORDER] if backwards else list(MEMBER_ORDER)
+        rows = self.rows if key is None else self.rows.filter(_key_q(key, backwards))
+        if self._filters is None:
+            return list(rows.order_by(*order)[:limit])
+        total = self.count()
+        if total == 0:
+            return []
+        if total < self._walk_from:
+            return list(rows.order_by(*order)[:limit])
+        people = Person.objects.aggregate(last=Max("pk"))["last"] or 0
+        walk = WALK_COST * max(people, total) / total * limit <= total
+        ids: QuerySet[Membership, Any] | RawSQL
+        if walk:
+            plan = _Plan(walk=True, backwards=backwards, offset=0)
+            ids = RawSQL(*self._walk_sql(plan, limit=limit, key=key))
+        else:
+            ids = rows.order_by(*order).values("pk")[:limit]
+        page = Membership.objects.filter(pk__in=ids).select_related("person", "org")
+        return list(page.order_by(*order))
+
+
+# How far from the nearer end of a large list a page number (an API offset) may reach: a
+# walk of 5,000 rows stays well under 200 ms; further on, cursors.
+MAX_SKIP = 5_000
+CURSOR_SALT = "chibo.people.member-roll"
+
+
+class BadCursor(ValueError):
+    """A cursor that was not made by `RollPage` (mistyped, cut or altered)."""
+
+
+@dataclass(frozen=True)
+class RollKey:
+    """A place in a member list: the row's name order, person and membership."""
+
+    sort_key: str
+    person_id: int
+    membership_id: int
+
+    @classmethod
+    def of(cls, membership: Membership) -> RollKey:
+        return cls(membership.person.sort_key, membership.person_id, membership.pk)
+
+
+def _key_q(key: RollKey, backwards: bool) -> Q:
+    more = "lt" if backwards else "gt"
+    same = {"person__sort_key": key.sort_key}
+    # The plain bound lets the index on `sort_key` start at the key.
+    bound = Q(**{f"person__sort_key__{more}e": key.sort_key})
+    return bound & (
+        Q(**{f"person__sort_key__{more}": key.sort_key})
+        | Q(**same, **{f"person_id__{more}": key.person_id})
+        | Q(**same, person_id=key.person_id, **{f"pk__{more}": key.membership_id})
+    )
+
+
+def cursor_dump(*, key: RollKey | None, backwards: bool) -> str:
+    """An opaque, signed token for a place in a list: base64 of the key, with a signature so
+    that an altered token is refused instead of read."""
+    value = [
+        "b" if backwards else "a",
+        *([key.sort_key, key.person_id, key.membership_id] if key else []),
+    ]
+    return signing.dumps(value, salt=CURSOR_SALT)
+
+
+def cursor_load(token: str) -> tuple[RollKey | None, bool]:
+    """(key, backwards) of a token from `cursor_dump`; `BadCursor` for anything else."""
+    try:
+        value = signing.loads(token, salt=CURSOR_SALT)
+    except (signing.BadSignature, ValueError, UnicodeError) as error:
+        raise BadCursor(token) from error
+    if not isinstance(value, list) or not value or value[0] not in ("a", "b"):
+        raise BadCursor(token)
+    backwards = value[0] == "b"
+    if len(value) == 1:
+        return None, backwards
+    sort_key, person_id, membership_id = value[1:] if len(value) == 4 else (None, None, None)
+    if not (
+        isinstance(sort_key, str) and isinstance(person_id, int) and isinstance(membership_id, int)
+    ):
+        raise BadCursor(token)
+    return RollKey(sort_key, person_id, membership_id), backwards
+
+
+# The letters a given name starts with, for the jump buttons (f j w z only in foreign names).
+JUMP_LETTERS = [letter.upper() for letter in ALPHABET if letter not in "fjwz"]
+
+
+def letter_key(letter: str) -> RollKey:
+    """The place just before the first given name starting with `letter` (Ă apart from A,
+    Đ from D: the Vietnamese alphabet); `BadCursor` if it is not one of `JUMP_LETTERS`."""
+    if letter not in JUMP_LETTERS:
+        raise BadCursor(letter)
+    return RollKey(collation_code(letter.lower()), 0, 0)
+
+
+@dataclass(frozen=True)
+class RollPage:
+    """One page of a list read by `MemberRoll.seek`, with cursors to its neighbours."""
+
+    items: list[Membership]
+    has_previous: bool
+    has_next: bool
+
+    @property
+    def next_cursor(self) -> str | None:
+        if not (self.has_next and self.items):
+            return None
+        return cursor_dump(key=RollKey.of(self.items[-1]), backwards=False)
+
+    @property
+    def previous_cursor(self) -> str | None:
+        if not (self.has_previous and self.items):
+            return None
+        return cursor_dump(key=RollKey.of(self.items[0]), backwards=True)
 
 
 def member_roll(

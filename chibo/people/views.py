@@ -17,7 +17,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -28,6 +28,7 @@ from django.views.decorators.http import require_http_methods
 from chibo.core.models import AuditEntry, User
 from chibo.core.roles import Role
 from chibo.core.scoping import require_role, scope_for
+from chibo.core.vntext import fold
 from chibo.orgs import divisions
 from chibo.orgs.models import Family, Org
 from chibo.orgs.selectors import (
@@ -44,6 +45,7 @@ from chibo.orgs.selectors import (
     org_units_for,
 )
 from chibo.orgs.services import grant_create, grant_revoke
+from chibo.people import trigram
 from chibo.people.forms import (
     GrantForm,
     MemberCreateForm,
@@ -54,10 +56,17 @@ from chibo.people.forms import (
 )
 from chibo.people.models import Membership, MembershipStatus, Title
 from chibo.people.selectors import (
+    JUMP_LETTERS,
+    BadCursor,
+    MemberRoll,
+    RollKey,
+    cursor_dump,
+    cursor_load,
     grant_get_for,
     grant_list_for,
     grant_user_candidates,
     grant_user_lookup,
+    letter_key,
     member_roll,
     org_history,
     org_member_counts,
@@ -273,18 +282,117 @@ def org_members(request: HttpRequest, code: str) -> HttpResponse:
     memberships = member_roll(
         user=user, org=org, query=query, status=status, descendants=descendants
     )
-    page = Paginator(memberships, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    size = settings.PAGE_SIZE
+    listing = _member_listing(request, memberships, size)
     context = {
         "org": org,
         "filters": filters,
-        "page_obj": page,
+        "listing": listing,
+        "page_obj": listing.page_obj,
         "query": query,
+        "short_query": 0 < len(fold(query)) < trigram.MIN_QUERY,
         "descendants": descendants,
+        "letters": [
+            (letter, _list_link(request, letter=letter), letter == request.GET.get("letter"))
+            for letter in JUMP_LETTERS
+        ]
+        if listing.total > size
+        else [],
         "can_add": role is not None and role >= Role.OFFICER and org.is_active,
         "ancestors": org_ancestors_visible(user=user, org=org),
         "guests": member_list_guests(request, org, descendants=descendants),
     }
     return render(request, "people/org_members.html", context)
+
+
+@dataclass
+class MemberListing:
+    """What the member list page shows of one page: rows, total, where it is, and links to
+    the neighbouring pages (page numbers near the ends, cursors elsewhere)."""
+
+    items: list[Membership]
+    total: int
+    # Paginator's page when the page was asked for by number, None when by cursor or letter.
+    page_obj: Any = None
+    first: str = ""
+    previous: str = ""
+    next: str = ""
+    last: str = ""
+    problem: str = ""
+
+    @property
+    def first_name(self) -> str:
+        return self.items[0].person.given_name if self.items else ""
+
+    @property
+    def last_name(self) -> str:
+        return self.items[-1].person.given_name if self.items else ""
+
+
+def _list_link(request: HttpRequest, **changes: str) -> str:
+    """This list's address with another page, keeping the search and the filters."""
+    query = request.GET.copy()
+    for name in ("page", "cursor", "letter"):
+        query.pop(name, None)
+    for name, value in changes.items():
+        query[name] = value
+    return "?" + query.urlencode()
+
+
+def _member_listing(request: HttpRequest, roll: MemberRoll, size: int) -> MemberListing:
+    token, letter = request.GET.get("cursor", ""), request.GET.get("letter", "")
+    problem = ""
+    if token or letter:
+        try:
+            key, backwards = cursor_load(token) if token else (letter_key(letter), False)
+        except BadCursor:
+            problem = (
+                _("Chữ cái “%(letter)s” không có trong bảng chữ cái để nhảy tới. ")
+                % {"letter": letter[:5]}
+                if letter and not token
+                else _("Đường dẫn chuyển trang (cursor) không hợp lệ: có thể đã bị cắt hoặc sửa. ")
+            ) + _("Đang hiện trang đầu.")
+        else:
+            found = roll.seek(key=key, backwards=backwards, limit=size)
+            total = roll.count()
+            listing = MemberListing(items=found.items, total=total)
+            if found.has_previous:
+                listing.first = _list_link(request)
+                listing.previous = _list_link(request, cursor=found.previous_cursor or "")
+            if found.has_next:
+                listing.next = _list_link(request, cursor=found.next_cursor or "")
+                listing.last = _list_link(request, cursor=cursor_dump(key=None, backwards=True))
+            return listing
+    paginator = Paginator(roll, size)
+    # Checked before the page is read: reading a page far from both ends is what is refused.
+    try:
+        number = paginator.validate_number(request.GET.get("page") or 1)
+    except PageNotAnInteger:
+        number = 1
+    except EmptyPage:
+        number = paginator.num_pages
+    if not roll.reaches((number - 1) * size, size):
+        problem = _(
+            "Trang %(number)s ở quá xa đầu và cuối danh sách để mở theo số trang. Hãy bấm "
+            "chữ cái đầu của tên, tìm theo tên, hoặc dùng nút “Trang sau”. Đang hiện trang đầu."
+        ) % {"number": number}
+        number = 1
+    page = paginator.page(number)
+    listing = MemberListing(
+        items=list(page.object_list), total=paginator.count, page_obj=page, problem=problem
+    )
+    if page.has_previous():
+        listing.first = _list_link(request, page="1")
+        listing.previous = _list_link(request, page=str(page.previous_page_number()))
+    if page.has_next():
+        following = page.next_page_number()
+        if roll.reaches((following - 1) * size, size):
+            listing.next = _list_link(request, page=str(following))
+        else:
+            after = cursor_dump(key=RollKey.of(listing.items[-1]), backwards=False)
+            listing.next = _list_link(request, cursor=after)
+        listing.last = _list_link(request, page=str(paginator.num_pages))
+    return listing
 
 
 @login_required

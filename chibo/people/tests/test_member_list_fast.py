@@ -70,7 +70,13 @@ def _expected(personas: Any, query: str, *, org: Org | None = None) -> list[int]
         org__path__startswith=root.path, ended_on__isnull=True
     ).select_related("person")
     folded = fold(query)
-    kept = [m for m in rows if folded in m.person.search_text]
+    if 0 < len(folded) < trigram.MIN_QUERY:
+        # One or two letters: the start of the given name, letters only.
+        kept = [
+            m for m in rows if folded.isalpha() and fold(m.person.given_name).startswith(folded)
+        ]
+    else:
+        kept = [m for m in rows if folded in m.person.search_text]
     kept.sort(key=lambda m: (m.person.sort_key, m.person_id, m.pk))
     return [m.pk for m in kept]
 
