@@ -12,6 +12,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
+from chibo.evaluation.demo import seed_evaluation_demo
 from chibo.fees.demo import seed_fee_demo
 from chibo.initiatives.demo import seed_initiatives_demo
 from chibo.meetings.demo import seed_meetings_demo
@@ -36,6 +37,7 @@ class Command(BaseCommand):
         seed_plans_demo(progress=self.stdout.write)
         seed_meetings_demo(progress=self.stdout.write)
         seed_initiatives_demo(progress=self.stdout.write)
+        seed_evaluation_demo(progress=self.stdout.write)
         self.stdout.write(
             _("Xong sau %(seconds).1f giây.") % {"seconds": time.perf_counter() - started}
         )
