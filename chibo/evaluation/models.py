@@ -160,6 +160,14 @@ class MemberEvaluation(_Assessed):
     # The unit that evaluates the member (their cell); scopes the row and rolls it up.
     org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="member_evaluations")
 
+    # --- EV-FLOW, migration 0002: facts the cell records for the rules ------------------
+    # Months of sick leave in the year: 3 or more caps the grade below good.
+    sick_leave_months = models.PositiveSmallIntegerField(_("số tháng nghỉ ốm"), default=0)
+    # The discipline in the year, with its decision ("Khiển trách, QĐ số 12-QĐ/ĐU ngày …");
+    # non-empty means disciplined, which rules out excellent.
+    discipline = models.TextField(_("kỷ luật trong năm"), blank=True)
+    # --- end EV-FLOW ----------------------------------------------------------------------
+
     objects = ScopedQuerySet["MemberEvaluation"].as_manager()
 
     class Meta:
