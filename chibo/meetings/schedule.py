@@ -88,6 +88,12 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     return datetime.date(index // 12, index % 12 + 1, 1)
 
 
+def months_apart(a: datetime.date, b: datetime.date) -> int:
+    """Calendar months between the months of two days (a day count would let 20/03 be
+    January's meeting: 78 days, yet within "about two months")."""
+    return abs((a.year * 12 + a.month) - (b.year * 12 + b.month))
+
+
 def quarter_of(day: datetime.date) -> int:
     return (day.month - 1) // 3 + 1
 
@@ -223,7 +229,7 @@ def meeting_create(
         created_by=actor,
         scheduled_at=timezone.now(),
     )
-    if abs((meeting.period - month_start(local.date())).days) > 62:
+    if months_apart(meeting.period, local.date()) > 1:
         raise ValidationError(
             {
                 "period": _(
@@ -408,7 +414,7 @@ def meeting_move(
     if starts_at is None or timezone.is_naive(starts_at):
         raise ValidationError({"starts_at": _("Cần nhập ngày giờ họp mới.")})
     new_month = month_start(timezone.localtime(starts_at).date())
-    if abs((new_month - meeting.period).days) > 62:
+    if months_apart(new_month, meeting.period) > 1:
         raise ValidationError(
             {
                 "starts_at": _(

@@ -212,3 +212,37 @@ def test_the_committee_sees_late_and_missing_entries(personas: Any) -> None:
     # A lower unit's officer sees only its own.
     bobs = late_entries(user=personas.user("bob"), org=personas.commune, period=D(2026, 4, 1))
     assert [e.org.code for e in bobs.late] == ["T-B"]
+
+
+def test_a_meeting_belongs_to_its_month_or_the_one_next_to_it_never_two_away(
+    personas: Any,
+) -> None:
+    """By calendar months, not days: 20/03 is 78 days from 01/01 but only 2 months away,
+    and 31/03 is 61 days from 30/01's month start yet still 2 months away."""
+    for day, period in ((D(2026, 3, 20), D(2026, 1, 1)), (D(2026, 3, 1), D(2026, 1, 1))):
+        with pytest.raises(ValidationError) as error:
+            meeting_create(
+                org=personas.cell_a,
+                kind=MeetingKind.REGULAR,
+                data=MeetingData(starts_at=at(day), period=period),
+            )
+        assert "tối đa một tháng" in str(error.value)
+    assert not Meeting.objects.filter(org=personas.cell_a, period=D(2026, 1, 1)).exists()
+    # A month early or late is allowed, even across a year's end.
+    early = meeting_create(
+        org=personas.cell_a,
+        kind=MeetingKind.REGULAR,
+        data=MeetingData(starts_at=at(D(2025, 12, 30)), period=D(2026, 1, 1)),
+    )
+    assert early.period == D(2026, 1, 1)
+    meeting = meeting_create(
+        org=personas.cell_a,
+        kind=MeetingKind.REGULAR,
+        data=MeetingData(starts_at=at(D(2026, 5, 4))),
+    )
+    # 01/05 → 01/03 is 61 days, two months back: refused.
+    with pytest.raises(ValidationError) as error:
+        meeting_move(meeting=meeting, starts_at=at(D(2026, 3, 2)))
+    assert "chỉ được dời trong khoảng một tháng" in str(error.value)
+    moved = meeting_move(meeting=meeting, starts_at=at(D(2026, 6, 30)))
+    assert moved.period == D(2026, 5, 1)
