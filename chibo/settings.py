@@ -11,7 +11,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from chibo.env import env_bool, env_choice, env_int, env_list, env_str
+from chibo.env import env_bool, env_choice, env_email, env_int, env_list, env_str, env_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("CHIBO_DATA_DIR", str(BASE_DIR / "var")))
@@ -202,6 +202,23 @@ IMPORT_MAX_BYTES = env_int("IMPORT_MAX_MB", 50, minimum=1) * 1024 * 1024
 
 API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 30, minimum=1)
 PAGE_SIZE = env_int("PAGE_SIZE", 50, minimum=5)
+# Large exports are written here by the task worker, outside every URL, and handed out only
+# to the user who asked; above EXPORT_BACKGROUND_ROWS rows an XLSX is made in the background.
+EXPORT_DIR = Path(env_str("CHIBO_EXPORT_DIR", str(DATA_DIR / "exports")))
+EXPORT_BACKGROUND_ROWS = env_int("EXPORT_BACKGROUND_ROWS", 5000, minimum=1)
+
+# Meeting reminders: how many days ahead they go out (0: none), and the address the links
+# in the e-mails start with (none without it).
+MEETING_REMINDER_DAYS = env_int("MEETING_REMINDER_DAYS", 2, minimum=0)
+CHIBO_SITE_URL = env_url("CHIBO_SITE_URL")
+# Outgoing mail through Django's SMTP backend; the defaults are Django's own (a relay on
+# localhost:25, see docs/deploy.md).
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1, maximum=65535)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+DEFAULT_FROM_EMAIL = env_email("DEFAULT_FROM_EMAIL", "webmaster@localhost")
 
 LOGGING = {
     "version": 1,
