@@ -16,7 +16,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Self, TypeAlias, TypeVar
 
-from django.core.exceptions import MultipleObjectsReturned, ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import (
+    MultipleObjectsReturned,
+    ObjectDoesNotExist,
+    PermissionDenied,
+    ValidationError,
+)
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
@@ -39,7 +44,12 @@ class Scope:
     _cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def roots(self, min_role: Role = Role.VIEWER) -> tuple[str, ...]:
-        """Subtree roots where the user holds at least `min_role`, none inside another."""
+        """Subtree roots where the user holds at least `min_role`, none inside another.
+
+        A MEMBER grant roots no subtree (it covers its unit alone, see `role_at`), so asking
+        for MEMBER gives the roots of VIEWER: the member's units come from `member_units`.
+        """
+        min_role = max(min_role, Role.VIEWER)
         key = f"roots:{min_role}"
         if key not in self._cache:
             paths = sorted({path for path, role in self.grants if role >= min_role})
@@ -69,7 +79,12 @@ class Scope:
         return role is not None and role >= min_role
 
     def subtree_q(self, path_field: str, min_role: Role = Role.VIEWER) -> Q:
-        """Q matching rows whose org path lies in a subtree where the user has `min_role`."""
+        """Q matching rows whose org path lies in a subtree where the user has `min_role`.
+
+        Never wider than VIEWER's subtrees, even for `min_role=MEMBER`: a member of a unit
+        with units below it must not read theirs. Rows of the member's own units need
+        `units_q`, which `ScopedQuerySet.visible_to` uses for MEMBER.
+        """
         if self.everything:
             return Q()
         query = Q(pk__in=[])
@@ -121,17 +136,33 @@ class ScopedQuerySet(models.QuerySet[_Row, _Row]):
     scope_path_field = "org__path"
 
     def visible_to(self, user: AnyUser, min_role: Role = Role.VIEWER) -> Self:
-        return self.filter(scope_for(user).subtree_q(self.scope_path_field, min_role))
+        """Rows in the user's subtrees of at least `min_role`; at MEMBER, also the rows of
+        the user's own units, but not of the units below them (see `Scope.role_at`)."""
+        scope = scope_for(user)
+        if min_role <= Role.MEMBER:
+            return self.filter(scope.units_q(self.scope_path_field))
+        return self.filter(scope.subtree_q(self.scope_path_field, min_role))
 
 
 M = TypeVar("M", bound=models.Model)
 
 
 def get_for(queryset: models.QuerySet[M], **lookup: Any) -> M:
-    """One object from an already scoped queryset, or 404."""
+    """One object from an already scoped queryset, or 404.
+
+    A value that cannot name an object at all (`document=abc` posted by hand, a list, an
+    id too large for the column) is answered like an unknown one: 404, not a server error.
+    """
     try:
         return queryset.get(**lookup)
-    except (ObjectDoesNotExist, MultipleObjectsReturned):
+    except (
+        ObjectDoesNotExist,
+        MultipleObjectsReturned,
+        ValueError,
+        TypeError,
+        OverflowError,
+        ValidationError,
+    ):
         raise Http404 from None
 
 
