@@ -56,6 +56,7 @@ from chibo.meetings.models import (
     GuestRole,
     Meeting,
     MeetingStatus,
+    Minutes,
 )
 from chibo.orgs.models import Family, Level, Org
 from chibo.people.models import (
@@ -291,6 +292,20 @@ def _check_roll_call_open(meeting: Meeting, today: datetime.date) -> None:
             {
                 "meeting": _("Chưa đến ngày họp (%(day)s): chỉ điểm danh từ ngày họp.")
                 % {"day": _vn(day)}
+            }
+        )
+    # The signed minutes state the counts of this roll call: changing it under them would
+    # leave the locked minutes and the meeting disagreeing (Hướng dẫn 12-HD/BTCTW: the
+    # minutes, signed by the chair and the minute-taker, are the record of the meeting).
+    current = Minutes.objects.filter(meeting=meeting, replaced_by__isnull=True).first()
+    if current is not None and current.is_locked:
+        raise ValidationError(
+            {
+                "meeting": _(
+                    "Biên bản buổi sinh hoạt đã ký và khóa với kết quả điểm danh này. Muốn "
+                    "sửa điểm danh, hãy sửa biên bản trước (lập phiên bản sửa đổi), rồi điểm "
+                    "danh lại."
+                )
             }
         )
 

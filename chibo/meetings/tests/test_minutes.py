@@ -27,7 +27,7 @@ from chibo.meetings.minutes import (
     minutes_versions,
 )
 from chibo.meetings.minutes_docx import minutes_docx
-from chibo.meetings.models import AgendaItem, Meeting, MeetingKind, Minutes
+from chibo.meetings.models import AgendaItem, Attendance, Meeting, MeetingKind, Minutes
 from chibo.people.models import Membership
 
 D = datetime.date
@@ -127,23 +127,34 @@ def test_write_sign_lock_and_correct(held: Meeting, personas: Any) -> None:
     assert AuditEntry.objects.filter(subject_type="meetings.minutes").count() == 6
 
 
-def test_counts_are_kept_as_they_were_once_locked(held: Meeting, personas: Any) -> None:
+def test_locked_minutes_freeze_the_roll_call_until_they_are_corrected(
+    held: Meeting, personas: Any
+) -> None:
+    """Signed minutes and the meeting must say the same: the roll call is refused while the
+    current version is locked, and taken again once a correction is opened."""
     minutes = minutes_start(meeting=held)
     minutes = minutes_save(minutes=minutes, data=data(personas), revision=None)
     minutes = minutes_sign(minutes=minutes, role=CHAIR)
     minutes = minutes_sign(minutes=minutes, role=TAKER)
-    roll_call_record(
-        meeting=held,
-        entries=[
-            RollCallEntry(personas.alice.pk, "present"),
-            RollCallEntry(personas.charlie.pk, "present"),
-        ],
-        today=DAY,
-    )
+    both_present = [
+        RollCallEntry(personas.alice.pk, "present"),
+        RollCallEntry(personas.charlie.pk, "present"),
+    ]
+    with pytest.raises(ValidationError) as error:
+        roll_call_record(meeting=held, entries=both_present, today=DAY)
+    assert "Biên bản buổi sinh hoạt đã ký và khóa" in str(error.value)
+    assert "sửa biên bản trước" in str(error.value)
+    held.refresh_from_db()
+    assert held.present_count == 1
+    assert Attendance.objects.get(meeting=held, person=personas.charlie).status == "excused"
     minutes.refresh_from_db()
     assert minutes.counts["present"] == 1
     new = minutes_correct(minutes=minutes, reason="Điểm danh lại")
+    roll_call_record(meeting=held, entries=both_present, today=DAY)
+    new = minutes_save(minutes=new, data=data(personas), revision=new.revision)
     assert new.counts["present"] == 2
+    minutes.refresh_from_db()
+    assert minutes.counts["present"] == 1
 
 
 def test_signing_needs_times_chair_taker_and_conclusions(held: Meeting, personas: Any) -> None:
