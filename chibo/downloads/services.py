@@ -8,6 +8,7 @@ only makes the file, with the scope of the user who asked, read afresh.
 from __future__ import annotations
 
 import secrets
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -36,6 +37,9 @@ if TYPE_CHECKING:
 # Above this many rows an XLSX is made in the background: rendering takes about a second
 # per 10,000 rows, more than a phone's browser waits without showing anything.
 DEFAULT_BACKGROUND_ROWS = 5000
+# Finished files hold citizen ids and phone numbers: kept long enough to be fetched, then
+# deleted (the job stays, saying so).
+DEFAULT_KEEP_DAYS = 7
 
 
 def background_threshold() -> int:
@@ -45,6 +49,10 @@ def background_threshold() -> int:
 def export_dir() -> Path:
     """Outside every URL: files are handed out only by the download view."""
     return Path(getattr(settings, "EXPORT_DIR", Path(settings.DATA_DIR) / "exports"))
+
+
+def keep_days() -> int:
+    return int(getattr(settings, "EXPORT_KEEP_DAYS", DEFAULT_KEEP_DAYS))
 
 
 def export_file(job: ExportJob) -> Path | None:
@@ -97,15 +105,17 @@ def _enqueue(job_id: int) -> None:
 def export_job_run(*, job_id: int) -> str:
     """The background part: re-check the user's right to read the org, make the file
     beside its final name and rename it (complete or absent), record where it is."""
+    export_files_purge()
+    # Claimed by one conditional UPDATE: two workers handed the same job never both run it.
+    claimed = ExportJob.objects.filter(pk=job_id, status=ExportStatus.QUEUED).update(
+        status=ExportStatus.RUNNING, started_at=timezone.now()
+    )
     job = ExportJob.objects.select_related("org", "created_by").get(pk=job_id)
-    if job.status != ExportStatus.QUEUED:
+    if not claimed:
         return str(job.status)
     user = job.created_by
     if not user.is_active or not scope_for(user).can(job.org.path, Role.VIEWER):
         return _fail(job, _("Người yêu cầu không còn quyền xem %(org)s.") % {"org": job.org.name})
-    ExportJob.objects.filter(pk=job.pk).update(
-        status=ExportStatus.RUNNING, started_at=timezone.now()
-    )
     try:
         exporter = job_export_builder(job.kind)(user, job.org, dict(job.params))
         exporter.progress = lambda done: _progress(job.pk, done)
@@ -137,3 +147,23 @@ def _fail(job: ExportJob, message: str) -> str:
         status=ExportStatus.FAILED, finished_at=timezone.now(), message=message[:500]
     )
     return str(ExportStatus.FAILED)
+
+
+def export_files_purge(*, now: datetime | None = None) -> int:
+    """Delete the files of exports finished more than `keep_days()` ago; the jobs stay,
+    saying the file was deleted. Returns how many files were deleted."""
+    cutoff = (now or timezone.now()) - timedelta(days=keep_days())
+    expired = ExportJob.objects.filter(status=ExportStatus.DONE, finished_at__lt=cutoff).exclude(
+        stored_name=""
+    )
+    purged = 0
+    for job in expired.only("pk", "stored_name"):
+        path = export_file(job)
+        if path is not None:
+            path.unlink(missing_ok=True)
+        purged += ExportJob.objects.filter(pk=job.pk, stored_name=job.stored_name).update(
+            stored_name="",
+            message=_("Tệp đã được xóa sau %(days)s ngày để giữ an toàn thông tin cá nhân.")
+            % {"days": keep_days()},
+        )
+    return purged

@@ -4,6 +4,7 @@ task with the asking user's scope, shown with progress, downloaded by that user 
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ from django.core.management import call_command
 from chibo.core.exporters import PROGRESS_EVERY
 from chibo.core.models import AuditEntry
 from chibo.downloads.models import ExportJob, ExportStatus
-from chibo.downloads.services import export_job_run
+from chibo.downloads.services import export_files_purge, export_job_run
 from chibo.orgs.models import Org
 from chibo.people.models import Membership
 from chibo.people.selectors import ON_ROLL_STATUSES
@@ -209,3 +210,37 @@ def test_database_backend_and_worker_end_to_end(demo_live, settings, private_exp
     download = client.get(f"/downloads/{job.pk}/file")
     assert len(names_in(b"".join(download.streaming_content))) == subtree_count("DU-DT")
     assert demo_live.client("tinhuy").get(f"/downloads/{job.pk}/file").status_code == 404
+
+
+def test_a_job_already_claimed_is_not_run_again(
+    demo, immediate_tasks, django_capture_on_commit_callbacks, private_export_dir
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        demo.client("danguy").get(SUBTREE)
+    job = ExportJob.objects.get()
+    made = sorted(private_export_dir.iterdir())
+    # A second worker handed the same id: the status is no longer queued, nothing is made.
+    assert export_job_run(job_id=job.pk) == ExportStatus.DONE
+    ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.RUNNING)
+    assert export_job_run(job_id=job.pk) == ExportStatus.RUNNING
+    assert sorted(private_export_dir.iterdir()) == made
+
+
+def test_finished_files_are_deleted_after_the_keeping_days(
+    demo, immediate_tasks, django_capture_on_commit_callbacks, private_export_dir, settings
+):
+    settings.EXPORT_KEEP_DAYS = 7
+    with django_capture_on_commit_callbacks(execute=True):
+        demo.client("danguy").get(SUBTREE)
+    job = ExportJob.objects.get()
+    stored = private_export_dir / job.stored_name
+    assert job.finished_at is not None and stored.is_file()
+    assert export_files_purge(now=job.finished_at + timedelta(days=6)) == 0
+    assert stored.is_file()
+    assert export_files_purge(now=job.finished_at + timedelta(days=8)) == 1
+    job.refresh_from_db()
+    assert not stored.exists() and job.stored_name == "" and job.status == ExportStatus.DONE
+    client = demo.client("danguy")
+    assert client.get(f"/downloads/{job.pk}/file").status_code == 404
+    page = client.get(f"/downloads/{job.pk}/").content.decode()
+    assert "Tệp không còn" in page and "sau 7 ngày" in page
