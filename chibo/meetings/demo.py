@@ -19,9 +19,9 @@ statistics page should then tell:
   waiting for danguy's approval; two meetings scheduled late, and one meeting whose
   document was published only hours before it (Hướng dẫn 42-HD/BTCTW: one day ahead);
 - minutes of held meetings signed and locked (the last week's still drafts); two meetings
-  shorter than 90 minutes. No minutes are corrected here: `chibo demo --reset` purges with
-  chibo.people.seeding.purge, which nulls `replaced_by` before deleting and so would
-  break the "one current version" constraint of a corrected meeting;
+  shorter than 90 minutes. bithu1 corrected the locked minutes of DU-DT-CB01's last locked
+  regular meeting: version 2 is signed and locked, version 1 stays readable and points to
+  it (`chibo demo --reset` purges such a chain too);
 - bithu1's and dangvien1's cell (DU-DT-CB01) has meetings ahead in the coming weeks.
 
 Idempotent: once the demo's units have meetings, nothing more is written. Fast: every
@@ -92,6 +92,9 @@ RETURNED_TOPIC = ("DU-DT-CB02", 9)
 PENDING_TOPIC = ("DU-DT-CB01", 12)
 LATE_DOCUMENT = ("DU-DT-CB05", 6)
 SHORT_MEETINGS = (("DU-DT-CB08", 4), ("DU-DT-CB13", 7))
+CORRECTED_CELL = "DU-DT-CB01"
+CORRECTION_REASON = "Bổ sung số liệu thu hoạch chè còn thiếu trong mục kết quả tháng trước"
+CORRECTION_NOTE = "Bổ sung: sản lượng chè búp tươi của xóm đạt 42 tấn, bằng 105% kế hoạch."
 
 TOPICS = (
     "Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh về ý thức tôn trọng "
@@ -561,7 +564,57 @@ class _Builder:
         MeetingDocument.objects.bulk_create(documents, batch_size=1000)
         Minutes.objects.bulk_create(minutes, batch_size=1000)
         self._guests()
+        self._correct_minutes()
         return len(meetings)
+
+    def _correct_minutes(self) -> None:
+        """bithu1 found a figure missing from the minutes of the cell's last locked regular
+        meeting: a second version, the same text plus the figure, signed and locked three
+        days later; the first stays readable and points to it. Written as minutes_correct,
+        minutes_save and minutes_sign would leave it, without their audit entries (like
+        the rest of the demo)."""
+        signer = next(
+            (p.unit.signer for p in self.plans if p.unit.org.code == CORRECTED_CELL), None
+        )
+        old = (
+            Minutes.objects.filter(
+                meeting__org__code=CORRECTED_CELL,
+                meeting__kind=MeetingKind.REGULAR,
+                locked_at__isnull=False,
+                replaced_by__isnull=True,
+            )
+            .order_by("-meeting__starts_at")
+            .first()
+        )
+        if old is None or old.locked_at is None:
+            return
+        signed_at = min(old.locked_at + datetime.timedelta(days=3), self.now)
+        notes = dict(old.item_notes)
+        notes["6"] = f"{notes.get('6', '')} {CORRECTION_NOTE}".strip()
+        # One current version per meeting is a constraint: the old version points at
+        # itself while the new one is inserted, as minutes_correct does.
+        old.replaced_by_id = old.pk
+        old.save(update_fields=["replaced_by"])
+        new = Minutes.objects.create(
+            meeting_id=old.meeting_id,
+            number=old.number + 1,
+            counts=old.counts,
+            item_notes=notes,
+            conclusions=old.conclusions,
+            resolutions=old.resolutions,
+            started_at=old.started_at,
+            ended_at=old.ended_at,
+            chair_signed_by=signer,
+            chair_signed_at=signed_at,
+            taker_signed_by=signer,
+            taker_signed_at=signed_at,
+            locked_at=signed_at,
+            correction_reason=CORRECTION_REASON,
+            written_by=signer,
+            written_at=signed_at - datetime.timedelta(hours=1),
+        )
+        old.replaced_by = new
+        old.save(update_fields=["replaced_by"])
 
     def _roll_call(self, plan: _Plan) -> None:
         """Attendance rows for a held meeting, and the counts the statistics read."""

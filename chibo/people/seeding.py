@@ -129,9 +129,11 @@ def purge(
     the given logins, and every row that points at them. Returns the number of rows.
 
     Rows of any app that reference a deleted row through a non-null foreign key are
-    deleted too (so an app added later needs no change here); nullable references from
-    rows that stay are set to null. The caller holds the transaction; foreign keys are
-    deferred on SQLite and PostgreSQL, so the order of the deletes does not matter.
+    deleted too (so an app added later needs no change here: there is no list of apps to
+    keep up, a new app's demo rows go with the orgs and people they hang off); nullable
+    references from rows that stay are set to null, those of rows that go are left as
+    they are. The caller holds the transaction; foreign keys are deferred on SQLite and
+    PostgreSQL, so the order of the deletes does not matter.
     """
     doomed: dict[type[models.Model], set[int]] = {}
     if org_roots:
@@ -177,10 +179,20 @@ def purge(
                 rows = model._base_manager.filter(**{f"{field.name}__in": batch}).order_by()
                 found.update(rows.values_list("pk", flat=True))
             changed = changed or len(found) != before
-    # A row that stays keeps no pointer to a deleted one; rows about to go lose theirs too.
+    # A row that stays keeps no pointer to a deleted one. Rows about to go keep theirs:
+    # the foreign keys are deferred, and nulling them could break a constraint on the
+    # nullable column itself (one current version of a meeting's minutes is the one whose
+    # `replaced_by` is null, so nulling it on a corrected version makes two).
     for model, field in weak:
+        going = doomed.get(model, set())
         for batch in _chunks(doomed.get(field.related_model, set())):  # type: ignore[arg-type]
-            model._base_manager.filter(**{f"{field.name}__in": batch}).update(**{field.name: None})
+            pointing = model._base_manager.filter(**{f"{field.name}__in": batch}).order_by()
+            if not going:
+                pointing.update(**{field.name: None})
+                continue
+            staying = set(pointing.values_list("pk", flat=True)) - going
+            for keep in _chunks(staying):
+                model._base_manager.filter(pk__in=keep).update(**{field.name: None})
 
     audit_ids: set[int] = set()
     for batch in _chunks(doomed.get(Org, set())):
