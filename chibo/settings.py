@@ -206,6 +206,7 @@ PAGE_SIZE = env_int("PAGE_SIZE", 50, minimum=5)
 # to the user who asked; above EXPORT_BACKGROUND_ROWS rows an XLSX is made in the background.
 EXPORT_DIR = Path(env_str("CHIBO_EXPORT_DIR", str(DATA_DIR / "exports")))
 EXPORT_BACKGROUND_ROWS = env_int("EXPORT_BACKGROUND_ROWS", 5000, minimum=1)
+EXPORT_KEEP_DAYS = env_int("EXPORT_KEEP_DAYS", 7, minimum=1)
 
 # Meeting reminders: how many days ahead they go out (0: none), and the address the links
 # in the e-mails start with (none without it).

@@ -18,7 +18,8 @@ import django
 django.setup()
 from django.conf import settings as s
 print(json.dumps({name: str(getattr(s, name)) for name in (
-    "EXPORT_DIR", "EXPORT_BACKGROUND_ROWS", "MEETING_REMINDER_DAYS", "CHIBO_SITE_URL",
+    "EXPORT_DIR", "EXPORT_BACKGROUND_ROWS", "EXPORT_KEEP_DAYS", "MEETING_REMINDER_DAYS",
+    "CHIBO_SITE_URL",
     "EMAIL_HOST", "EMAIL_PORT", "EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD", "EMAIL_USE_TLS",
     "DEFAULT_FROM_EMAIL",
 )}))
@@ -36,6 +37,7 @@ def test_defaults_are_the_ones_the_code_used_before(tmp_path: Path) -> None:
     assert loaded(tmp_path) == {
         "EXPORT_DIR": str(tmp_path / "data" / "exports"),
         "EXPORT_BACKGROUND_ROWS": "5000",
+        "EXPORT_KEEP_DAYS": "7",
         "MEETING_REMINDER_DAYS": "2",
         "CHIBO_SITE_URL": "",
         "EMAIL_HOST": "localhost",
@@ -52,6 +54,7 @@ def test_a_deployment_sets_them(tmp_path: Path) -> None:
         tmp_path,
         CHIBO_EXPORT_DIR="/var/lib/chibo/exports",
         EXPORT_BACKGROUND_ROWS="2000",
+        EXPORT_KEEP_DAYS="30",
         MEETING_REMINDER_DAYS="3",
         CHIBO_SITE_URL="https://chibo.thainguyen.example.vn/",
         EMAIL_HOST="mail.thainguyen.gov.vn",
@@ -63,6 +66,7 @@ def test_a_deployment_sets_them(tmp_path: Path) -> None:
     ) == {
         "EXPORT_DIR": "/var/lib/chibo/exports",
         "EXPORT_BACKGROUND_ROWS": "2000",
+        "EXPORT_KEEP_DAYS": "30",
         "MEETING_REMINDER_DAYS": "3",
         "CHIBO_SITE_URL": "https://chibo.thainguyen.example.vn",
         "EMAIL_HOST": "mail.thainguyen.gov.vn",
@@ -78,6 +82,7 @@ def test_a_deployment_sets_them(tmp_path: Path) -> None:
     ("variable", "value", "message"),
     [
         ("EXPORT_BACKGROUND_ROWS", "0", "EXPORT_BACKGROUND_ROWS must be at least 1, got 0"),
+        ("EXPORT_KEEP_DAYS", "week", "EXPORT_KEEP_DAYS must be an integer, got 'week'"),
         ("MEETING_REMINDER_DAYS", "two", "MEETING_REMINDER_DAYS must be an integer, got 'two'"),
         ("MEETING_REMINDER_DAYS", "-1", "MEETING_REMINDER_DAYS must be at least 0, got -1"),
         ("CHIBO_SITE_URL", "chibo.example.vn", "CHIBO_SITE_URL must be an address such as"),
