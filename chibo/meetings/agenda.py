@@ -13,6 +13,12 @@ The guidance orders a regular cell meeting in three parts:
 Hướng dẫn 42-HD/BTCTW (28/10/2025) keeps that order and adds that documents reach the
 members at least one day ahead (chibo.meetings.documents).
 
+Checked (docs/meetings.md, "Sources checked"): the wording of these three parts could not
+be read in 12-HD/BTCTW itself; what was checked is its part II, point 3.3 (90 minutes, 120
+when combined) and, in Hướng dẫn 42-HD/BTCTW, the preparation (the committee agrees last
+month's results and this month's tasks; documents one day ahead). Communes' published
+programmes of a monthly meeting follow the same order.
+
 The built-in templates (`DEFAULT_ITEMS`) apply where no committee wrote its own; a
 committee's template applies to its whole subtree, the nearest one up the tree winning.
 A meeting's agenda is copied from the nearest template when it is created, so a later
@@ -35,6 +41,7 @@ from django_stubs_ext import StrOrPromise
 from chibo.core.audit import audit_record
 from chibo.core.models import AuditEntry, User
 from chibo.core.vntext import nfc
+from chibo.meetings.guards import check_meeting_org_active, check_org_active
 from chibo.meetings.models import (
     AgendaItem,
     AgendaTemplate,
@@ -222,6 +229,7 @@ def agenda_template_save(
 ) -> AgendaTemplate:
     """A committee's own template for a kind of meeting, for its whole subtree. Meetings
     already planned keep the agenda they were given."""
+    check_org_active(org)
     if kind not in MeetingKind.values:
         raise ValidationError({"kind": _("Loại buổi sinh hoạt không hợp lệ.")})
     cleaned = _clean_items(items)
@@ -265,7 +273,10 @@ def meeting_agenda_save(
 ) -> list[AgendaItem]:
     """Adjust one planned meeting's agenda. Minutes keep their notes by item order, so
     the agenda is fixed once the meeting is held."""
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    meeting = (
+        Meeting.objects.select_for_update(of=("self",)).select_related("org").get(pk=meeting.pk)
+    )
+    check_meeting_org_active(meeting)
     if meeting.status != MeetingStatus.PLANNED:
         raise ValidationError(
             {"items": _("Buổi sinh hoạt đã họp hoặc đã hủy: không sửa chương trình được nữa.")}

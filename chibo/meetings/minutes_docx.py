@@ -1,12 +1,19 @@
 """The minutes as a Word document in the party's document format.
 
 Hướng dẫn 36-HD/VPTW (03/4/2018) of the Central Party Office on the format of party
-documents: A4 paper; margins top and bottom 20-25 mm, left 30-35 mm, right 15-20 mm;
-Times New Roman; on the left the name of the issuing organisation in capitals under the
-name of the organisation above it, with an asterisk below; on the right the heading
-"ĐẢNG CỘNG SẢN VIỆT NAM" in bold capitals, underlined, and under it the place and date in
-italics; the document type ("BIÊN BẢN") centred in bold capitals; signatures at the end.
-Branches of the mass organisations use the national heading instead of the party's.
+documents: A4 paper (210 x 297 mm); the text area of a front page 25 mm from the top and
+bottom edges, 35 mm from the left and 15 mm from the right (a back page swaps left and
+right; Chibo prints one side); Times New Roman. Sizes from its table of format elements
+(Phụ lục): the heading "ĐẢNG CỘNG SẢN VIỆT NAM" capitals 15 pt bold, with a line under it
+as long as the heading (drawn here as an underline); the organisation above capitals
+14 pt, the issuing organisation capitals 14 pt bold, with an asterisk below; the place and
+date 14 pt italic; the document type ("BIÊN BẢN") capitals 15-16 pt bold; the text
+14-15 pt; signatures at the end. The 20-25 / 20-25 / 30-35 / 15-20 mm ranges often quoted
+are those of state administrative documents (Nghị định 30/2020/NĐ-CP, Phụ lục I), not of
+party documents.
+
+Branches of the mass organisations use the national heading instead of the party's, and
+the state margins (their own rules on documents were not checked).
 """
 
 from __future__ import annotations
@@ -31,6 +38,10 @@ from chibo.orgs.models import Family
 
 FONT = "Times New Roman"
 BODY_SIZE = Pt(14)
+# (top, bottom, left, right) in mm: Hướng dẫn 36-HD/VPTW for party documents; the low end
+# of the ranges of Nghị định 30/2020/NĐ-CP, Phụ lục I for the mass organisations' minutes.
+PARTY_MARGINS_MM = (25, 25, 35, 15)
+STATE_MARGINS_MM = (20, 20, 30, 15)
 
 
 def _run(paragraph: Paragraph, text: str, *, bold: bool = False, italic: bool = False,
@@ -113,8 +124,11 @@ def minutes_docx(*, meeting: Meeting, minutes: Minutes) -> bytes:
     document = Document()
     section = document.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin = section.bottom_margin = Mm(20)
-    section.left_margin, section.right_margin = Mm(30), Mm(15)
+    top, bottom, left, right = (
+        PARTY_MARGINS_MM if meeting.org.family == Family.PARTY else STATE_MARGINS_MM
+    )
+    section.top_margin, section.bottom_margin = Mm(top), Mm(bottom)
+    section.left_margin, section.right_margin = Mm(left), Mm(right)
     style = document.styles["Normal"]
     style.font.name = FONT
     style.font.size = BODY_SIZE

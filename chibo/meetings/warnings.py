@@ -7,6 +7,10 @@ removal from the party roll (xóa tên) of a member who "bỏ sinh hoạt đản
 sick members be exempted from meetings (miễn sinh hoạt), which is why exempt members
 are never flagged.
 
+Checked: the quoted words stand in point 8.1 of Quy định 29-QĐ/TW (2016), which Quy định
+24-QĐ/TW replaced keeping them; "three months in the year" need not be consecutive. The
+two-month level below is Chibo's own early warning: no text sets it.
+
 So the cell must be warned early:
 - 2 months of the year with an unexcused absence (vắng không lý do): flagged to the cell,
   whose officers talk to the member before it is too late;
