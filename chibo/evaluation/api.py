@@ -55,6 +55,7 @@ class FiguresOut(Schema):
 
 class ChildOut(FiguresOut):
     org: OrgRef
+    unit_grade: str = Field(description="Mức xếp loại của chính đơn vị năm đó, nếu đã có.")
 
 
 class RoundOut(Schema):
@@ -70,6 +71,7 @@ class EvaluationStatsOut(Schema):
     year: int
     provisional: bool
     rounds: list[RoundOut]
+    unit_grade: str = Field(description="Mức xếp loại của chính tổ chức năm đó, nếu đã có.")
     members: CountsOut
     party_units: CountsOut
     mass_units: CountsOut

@@ -29,14 +29,20 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Count, Max, Q
 from django.db.models.functions import Substr
+from django.http import Http404
 from django.utils.translation import gettext as _
 
+from chibo.core.audit import audit_record
 from chibo.core.fields import subtree_bounds
+from chibo.core.models import AuditEntry, User
+from chibo.core.roles import Role
+from chibo.core.scoping import require_role
 from chibo.evaluation.models import (
     Grade,
     MemberEvaluation,
@@ -45,6 +51,10 @@ from chibo.evaluation.models import (
     UnitEvaluation,
 )
 from chibo.orgs.models import Family, Org, OrgStatus
+from chibo.orgs.selectors import org_get_for
+
+if TYPE_CHECKING:
+    from chibo.core.scoping import AnyUser
 
 PARTY_GRADES: tuple[str, ...] = (Grade.EXCELLENT, Grade.GOOD, Grade.PASS, Grade.FAIL)
 SCALE_GRADES: tuple[str, ...] = (Grade.STRONG, Grade.FAIR, Grade.AVERAGE, Grade.WEAK)
@@ -194,6 +204,8 @@ class EvaluationStats:
     # The rounds of the chosen year that cover the node (its own, those above it that
     # reach down to it, those of units below it), and those still open.
     rounds: list[Round]
+    # The node's and its children's own grades as units that year: org id -> label.
+    unit_grades: dict[int, str] = field(default_factory=dict)
 
     @property
     def open_rounds(self) -> list[Round]:
@@ -228,9 +240,15 @@ class EvaluationStats:
                 for item in self.rounds
             ],
             **{key: value for key, value in self.current.as_dict().items() if key != "year"},
+            "unit_grade": self.unit_grades.get(self.org.pk, ""),
             "history": [figures.as_dict() for figures in self.history],
             "children": [
-                {"org": ref(child.org), **child.figures.as_dict()} for child in self.children
+                {
+                    "org": ref(child.org),
+                    "unit_grade": self.unit_grades.get(child.org.pk, ""),
+                    **child.figures.as_dict(),
+                }
+                for child in self.children
             ],
         }
 
@@ -250,18 +268,29 @@ def _covering_rounds(org: Org, years: Iterable[int]) -> list[Round]:
 
 
 def evaluation_stats(
-    *, org: Org, year: int, children: Iterable[Org] | None = None
+    *,
+    org: Org,
+    year: int,
+    children: Iterable[Org] | None = None,
+    round_: Round | None = None,
 ) -> EvaluationStats:
-    """The node's figures for `year` and the years before, and its children's, in three
-    queries (members, units, rounds). `children` are the child orgs to list (those the
-    user may open); None lists every child that has rows or is active."""
-    years = list(range(year - YEARS_BACK, year + 1))
+    """The node's figures for `year` and the years before, and its children's, in five
+    queries (members, units, rounds, children, their own grades). `children` are the child
+    orgs to list (those the user may open); None lists every child that has rows or is
+    active.
+    With `round_`, only that round's evaluations count (its summary table)."""
+    if round_ is not None:
+        year = round_.year
+    years = list(range(year - YEARS_BACK, year + 1)) if round_ is None else [year]
     child_end = len(org.path) + Org.steplen
     by_year = {y: Figures(year=y) for y in years}
     by_child: dict[str, Figures] = {}
     excluded = Count("id", filter=~Q(excluded_rule=""))
+    only = {"round": round_} if round_ is not None else {}
     members = (
-        MemberEvaluation.objects.filter(org__path__startswith=org.path, round__year__in=years)
+        MemberEvaluation.objects.filter(
+            org__path__startswith=org.path, round__year__in=years, **only
+        )
         .annotate(prefix=Substr("org__path", 1, child_end))
         .values_list("round__year", "round__status", "decided_grade", "prefix")
         .annotate(listed=Count("id"), excluded=excluded)
@@ -272,7 +301,7 @@ def evaluation_stats(
         if row_year == year and prefix != org.path:
             by_child.setdefault(prefix, Figures(year=year)).add_member(grade, status, listed, excl)
     units = (
-        UnitEvaluation.objects.filter(org__path__startswith=org.path, round__year__in=years)
+        UnitEvaluation.objects.filter(org__path__startswith=org.path, round__year__in=years, **only)
         .annotate(prefix=Substr("org__path", 1, child_end))
         .values_list("round__year", "round__status", "org__family", "decided_grade", "prefix")
         .annotate(listed=Count("id"), excluded=excluded)
@@ -284,7 +313,7 @@ def evaluation_stats(
             by_child.setdefault(prefix, Figures(year=year)).add_unit(
                 family, grade, status, listed, excl
             )
-    rounds = _covering_rounds(org, years)
+    rounds = _covering_rounds(org, years) if round_ is None else [round_]
     if children is None:
         listed_children = list(
             Org.objects.filter(path__startswith=org.path, depth=org.depth + 1).filter(
@@ -292,11 +321,24 @@ def evaluation_stats(
             )
         )
     else:
-        listed_children = list(children)
+        # A cell merged or dissolved before the year has nothing to show that year.
+        listed_children = [
+            child
+            for child in children
+            if child.status == OrgStatus.ACTIVE or child.path in by_child
+        ]
     for item in rounds:
         if item.status == RoundStatus.OPEN:
             by_year[item.year].provisional = True
+    own = UnitEvaluation.objects.filter(
+        round__year=year, org__in=[org, *listed_children], **only
+    ).exclude(decided_grade="")
+    unit_grades = {
+        org_id: str(Grade(grade).label)
+        for org_id, grade in own.values_list("org_id", "decided_grade")
+    }
     return EvaluationStats(
+        unit_grades=unit_grades,
         org=org,
         year=year,
         current=by_year[year],
@@ -389,3 +431,46 @@ def evaluation_stats_for_all(*, year: int, root: Org | None = None) -> dict[int,
                 else:
                     figures.add_member(grade, status, int(listed), int(excluded or 0))
     return found
+
+
+# --- the round's downloads -------------------------------------------------------------------
+
+
+def round_for_export(*, user: AnyUser, pk: int, code: str = "") -> tuple[Round, Org]:
+    """The round and the organisation whose summary or decision list is asked for: the
+    round's own organisation, or one inside it (`code`). 404 when the round does not exist,
+    the organisation is outside the user's scope or outside the round; 403 when the user
+    may open the organisation only as its member."""
+    round_ = Round.objects.select_related("org").filter(pk=pk).first()
+    org = org_get_for(user=user, code=code) if code else None
+    if round_ is None:
+        raise Http404
+    if org is None:
+        org = round_.org
+    elif not org.path.startswith(round_.org.path):
+        raise Http404
+    require_role(user, org.path, Role.VIEWER)
+    return round_, org
+
+
+def decision_export_audit(
+    *, user: AnyUser, round_: Round, org: Org, count: int, filename: str
+) -> AuditEntry:
+    """The EXPORT entry of a decision list, like the exporters' own (chibo.core.exporters)."""
+    actor = user if isinstance(user, User) else None
+    return audit_record(
+        actor=actor,
+        action=AuditEntry.Action.EXPORT,
+        subject=org,
+        org_id=org.pk,
+        summary=_("Xuất danh sách xếp loại đảng viên năm %(year)s của %(org)s: %(count)s người")
+        % {"year": round_.year, "org": org.name, "count": count},
+        after={
+            "what": "danh sách kèm theo quyết định xếp loại",
+            "format": "docx",
+            "records": count,
+            "filters": {"round": round_.pk, "year": round_.year},
+            "via": "page",
+            "file": filename,
+        },
+    )

@@ -1,5 +1,19 @@
 """Pages of evaluation statistics and the round's exports."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from chibo.evaluation import views_stats as views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("orgs/<str:code>/evaluation/stats/", views.stats_page, name="evaluation_stats"),
+    path(
+        "evaluation/rounds/<int:pk>/summary.xlsx",
+        views.summary_xlsx,
+        name="evaluation_summary_xlsx",
+    ),
+    path(
+        "evaluation/rounds/<int:pk>/decision.docx",
+        views.decision_download,
+        name="evaluation_decision_docx",
+    ),
+]

@@ -47,6 +47,8 @@ def test_the_commune_figures_match_the_hand_count(data: StatsData) -> None:
     assert stats.current.mass_units.listed == 0
     assert not stats.provisional and stats.has_round
     assert [r.pk for r in stats.rounds] == [data.round_2024.pk]
+    assert stats.unit_grades[stats.org.pk] == "Hoàn thành tốt nhiệm vụ"
+    assert stats.unit_grades[org("DU-DT-CB01").pk] == "Hoàn thành xuất sắc nhiệm vụ"
 
 
 def test_children_are_counted_apart(data: StatsData) -> None:
@@ -156,7 +158,7 @@ def test_queries_do_not_grow_with_the_tree(
     data: StatsData, django_assert_max_num_queries: Any
 ) -> None:
     province = org("TU-TN")
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(5):
         evaluation_stats(org=province, year=2024)
     with django_assert_max_num_queries(3):
         evaluation_stats_for_all(year=2024)

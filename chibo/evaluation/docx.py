@@ -1,0 +1,202 @@
+"""The committee's decision list (danh sách kèm theo quyết định xếp loại) as a Word
+document in the party's document format.
+
+Hướng dẫn 36-HD/VPTW (03/4/2018) of the Central Party Office on the format of party
+documents: A4 paper; margins top and bottom 20-25 mm, left 30-35 mm, right 15-20 mm;
+Times New Roman; on the left the name of the issuing organisation in capitals under the
+name of the organisation above it, with an asterisk below; on the right the heading
+"ĐẢNG CỘNG SẢN VIỆT NAM" in bold capitals, underlined, and under it the place and date in
+italics; the document's name centred in bold capitals; signatures at the end. A list that
+accompanies a decision says so under its name ("Kèm theo Quyết định số … ngày …").
+The paragraph helpers are the minutes' own (chibo/meetings/minutes_docx.py).
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+from docx import Document
+from docx.document import Document as DocxDocument
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Mm, Pt
+from docx.table import _Cell
+
+from chibo.evaluation.models import Grade, MemberEvaluation, Round, RoundStatus
+from chibo.evaluation.stats import PARTY_GRADES
+from chibo.meetings.minutes_docx import BODY_SIZE, FONT, _line, _run
+from chibo.orgs import divisions
+from chibo.orgs.models import Family, Org
+
+
+@dataclass(frozen=True)
+class DecisionLine:
+    name: str
+    unit: str
+    grade: str  # the grade's label, or the rule that excluded the member
+    excluded: bool
+
+
+def decision_lines(*, round_: Round, org: Org) -> list[DecisionLine]:
+    """The round's members within `org`, by grade (excellent first), then cell, then
+    name; those not graded last, with the rule. One query."""
+    rows = (
+        MemberEvaluation.objects.filter(round=round_, org__path__startswith=org.path)
+        .values_list(
+            "person__full_name", "org__name", "decided_grade", "excluded_rule", "org__path"
+        )
+        .order_by("org__path", "person__sort_key", "pk")
+    )
+    rank = {grade: index for index, grade in enumerate(PARTY_GRADES)}
+    lines: list[tuple[int, DecisionLine]] = []
+    for name, unit, grade, excluded_rule, _path in rows:
+        if excluded_rule:
+            lines.append((len(rank), DecisionLine(name, unit, excluded_rule, True)))
+        elif grade in rank:
+            lines.append((rank[grade], DecisionLine(name, unit, str(Grade(grade).label), False)))
+    # A stable sort keeps the cell and name order inside each grade.
+    lines.sort(key=lambda item: item[0])
+    return [line for _rank, line in lines]
+
+
+def _place(org: Org) -> str:
+    name = divisions.ward_name(org.ward_code) or divisions.province_name(org.province_code)
+    for prefix in ("Xã ", "Phường ", "Đặc khu ", "Tỉnh ", "Thành phố "):
+        if name.startswith(prefix):
+            return name[len(prefix) :]
+    return name
+
+
+def _heading(document: DocxDocument, org: Org, day: datetime.date) -> None:
+    table = document.add_table(rows=1, cols=2)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    left, right = table.rows[0].cells
+    left.paragraphs[0].text = ""
+    right.paragraphs[0].text = ""
+    parent = Org.objects.filter(path=org.path[: -Org.steplen]).first() if org.depth > 1 else None
+    if parent is not None:
+        _line(left, parent.name.upper())
+    _line(left, org.name.upper(), bold=True)
+    _line(left, "*")
+    if org.family == Family.PARTY:
+        _line(right, _("ĐẢNG CỘNG SẢN VIỆT NAM"), bold=True, size=Pt(15), underline=True)
+    else:
+        _line(right, _("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), bold=True, size=Pt(13))
+        _line(right, _("Độc lập - Tự do - Hạnh phúc"), bold=True, underline=True)
+    text = _("ngày %(d)s tháng %(m)s năm %(y)s") % {
+        "d": f"{day.day:02d}",
+        "m": day.month,
+        "y": day.year,
+    }
+    place = _place(org)
+    _line(right, f"{place}, {text}" if place else text[:1].upper() + text[1:], italic=True)
+
+
+def _cell_text(cell: _Cell, text: str, *, bold: bool = False, center: bool = False) -> None:
+    paragraph = cell.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER if center else WD_ALIGN_PARAGRAPH.LEFT
+    _run(paragraph, text, bold=bold, size=Pt(13))
+
+
+def decision_docx(*, round_: Round, org: Org, day: datetime.date) -> tuple[bytes, int]:
+    """The decision list as DOCX bytes, and how many members it names."""
+    lines = decision_lines(round_=round_, org=org)
+    document = Document()
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin = section.bottom_margin = Mm(20)
+    section.left_margin, section.right_margin = Mm(30), Mm(15)
+    style = document.styles["Normal"]
+    style.font.name = FONT
+    style.font.size = BODY_SIZE
+
+    _heading(document, org, day)
+    document.add_paragraph()
+    if round_.status == RoundStatus.OPEN:
+        _line(document, _("DỰ THẢO"), bold=True, size=Pt(13))
+    _line(document, _("DANH SÁCH"), bold=True, size=Pt(16))
+    _line(
+        document,
+        _("đảng viên được đánh giá, xếp loại chất lượng năm %(year)s") % {"year": round_.year},
+        bold=True,
+    )
+    _line(
+        document,
+        _("(Kèm theo Quyết định số ……… ngày …/…/%(next)s của %(org)s)")
+        % {"next": round_.year + 1, "org": org.name},
+        italic=True,
+        size=Pt(13),
+    )
+    document.add_paragraph()
+
+    graded = [line for line in lines if not line.excluded]
+    table = document.add_table(rows=1, cols=4)
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    widths = (Mm(14), Mm(62), Mm(48), Mm(40))
+    for cell, title, width in zip(
+        table.rows[0].cells,
+        (_("STT"), _("Họ và tên"), _("Chi bộ"), _("Mức xếp loại")),
+        widths,
+        strict=True,
+    ):
+        cell.width = width
+        _cell_text(cell, title, bold=True, center=True)
+    for number, line in enumerate(graded, 1):
+        cells = table.add_row().cells
+        for cell, text, width in zip(
+            cells, (str(number), line.name, line.unit, line.grade), widths, strict=True
+        ):
+            cell.width = width
+            _cell_text(cell, text, center=text == str(number))
+    document.add_paragraph()
+    counts = dict.fromkeys((str(Grade(g).label) for g in PARTY_GRADES), 0)
+    for line in graded:
+        counts[line.grade] = counts.get(line.grade, 0) + 1
+    summary = "; ".join(f"{label}: {count}" for label, count in counts.items())
+    _line(
+        document,
+        _("Tổng số: %(count)s đồng chí (%(summary)s).")
+        % {"count": len(graded), "summary": summary},
+        align=WD_ALIGN_PARAGRAPH.LEFT,
+    )
+    excluded = [line for line in lines if line.excluded]
+    if excluded:
+        _line(
+            document,
+            _("Đảng viên không xếp loại chất lượng:"),
+            bold=True,
+            align=WD_ALIGN_PARAGRAPH.LEFT,
+        )
+        for line in excluded:
+            _line(
+                document,
+                f"- {line.name} ({line.unit}): {line.grade}.",
+                align=WD_ALIGN_PARAGRAPH.LEFT,
+            )
+
+    document.add_paragraph()
+    signatures = document.add_table(rows=1, cols=2)
+    _blank, signer = signatures.rows[0].cells
+    signer.paragraphs[0].text = ""
+    _line(signer, _("T/M %(org)s") % {"org": _committee_of(org).upper()}, bold=True)
+    _line(signer, _("BÍ THƯ"), bold=True)
+    _line(signer, _("(Ký, ghi rõ họ tên)"), italic=True, size=Pt(12))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue(), len(lines)
+
+
+def _committee_of(org: Org) -> str:
+    """Who signs: the executive committee of a party organisation (đảng ủy), the cell
+    itself (chi bộ), or the organisation's own name for a mass organisation."""
+    if org.family == Family.PARTY and org.name.startswith("Đảng bộ"):
+        return _("Đảng ủy")
+    return org.name
+
+
+def decision_filename(*, round_: Round, org: Org) -> str:
+    return f"danh-sach-xep-loai-{round_.year}-{org.code}.docx"
