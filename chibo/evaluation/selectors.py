@@ -242,7 +242,7 @@ def member_rows(
 ) -> list[MemberRow]:
     """The member evaluations of a unit (or its subtree), in Vietnamese name order."""
     rows = MemberEvaluation.objects.filter(round=round_).select_related(
-        "person", "org", "membership"
+        "person", "org", "membership", "round"
     )
     rows = rows.filter(org=org) if exact else rows.filter(org__path__startswith=org.path)
     evaluations = list(rows.order_by("org__path", "person__sort_key", "pk"))

@@ -606,6 +606,46 @@ def evaluation_decide(
     return current
 
 
+@transaction.atomic
+def evaluations_decide_as_proposed(
+    *, user: User, round_: Round, org: Org, revisions: Mapping[int, int | None]
+) -> int:
+    """Decide, at the grade the cell proposed, every proposed and undecided evaluation of
+    `org`'s subtree listed in `revisions` (each with the revision the page showed). All or
+    nothing: one stale or capped evaluation refuses the lot, naming the member."""
+    require_role(user, org.path, Role.COMMITTEE)
+    rows = (
+        MemberEvaluation.objects.filter(
+            round=round_,
+            org__path__startswith=org.path,
+            pk__in=list(revisions),
+            locked_at__isnull=True,
+            excluded_rule="",
+        )
+        .exclude(proposed_grade="")
+        .select_related("person")
+        .order_by("pk")
+    )
+    done = 0
+    for evaluation in rows:
+        try:
+            evaluation_decide(
+                user=user,
+                evaluation=evaluation,
+                revision=revisions[evaluation.pk],
+                grade=evaluation.proposed_grade,
+            )
+        except ValidationError as error:
+            raise ValidationError(
+                {
+                    "round": _("%(name)s: %(problem)s")
+                    % {"name": evaluation.person.full_name, "problem": " ".join(error.messages)}
+                }
+            ) from None
+        done += 1
+    return done
+
+
 def _reopen(*, user: User, evaluation: _E, reason: str, revision: int | None, min_path: str) -> _E:
     current = _locked_copy(evaluation)
     require_role(user, current.org.path, Role.MEMBER)
