@@ -26,9 +26,9 @@ if TYPE_CHECKING:
     from chibo.core.scoping import AnyUser
 
 
-def round_title(round_: Round) -> str:
-    title = _("Năm %(year)s") % {"year": round_.year}
-    if round_.status == RoundStatus.OPEN:
+def round_title(year: int, *, provisional: bool) -> str:
+    title = _("Năm %(year)s") % {"year": year}
+    if provisional:
         title += " — " + _("số liệu tạm thời, đợt đánh giá chưa hoàn thành")
     return title
 
@@ -36,10 +36,23 @@ def round_title(round_: Round) -> str:
 class SummaryExporter(BaseExporter):
     sheet_name = "Tổng hợp xếp loại"
 
-    def __init__(self, stats: EvaluationStats, round_: Round, *, user: AnyUser | None) -> None:
+    def __init__(
+        self, stats: EvaluationStats, round_: Round | None, *, user: AnyUser | None
+    ) -> None:
+        """The summary of one round, or (`round_` None) of every round of the stats' year
+        that covers the node."""
         self.stats = stats
         self.round = round_
         self.user = user
+
+    @property
+    def title(self) -> str:
+        provisional = (
+            self.round.status == RoundStatus.OPEN
+            if self.round is not None
+            else self.stats.provisional
+        )
+        return round_title(self.stats.year, provisional=provisional)
 
     def audit(self) -> ExportAudit:
         return ExportAudit(
@@ -47,19 +60,22 @@ class SummaryExporter(BaseExporter):
             org=self.stats.org,
             what=_("bảng tổng hợp đánh giá, xếp loại"),
             records=self.stats.current.members.listed,
-            filters={"round": self.round.pk, "year": self.round.year},
-            notes=[round_title(self.round)],
+            filters={
+                "round": self.round.pk if self.round is not None else None,
+                "year": self.stats.year,
+            },
+            notes=[self.title],
         )
 
     @property
     def filename_stem(self) -> str:
-        return f"xep-loai-{self.round.year}-{slugify(fold(self.stats.org.code))}"
+        return f"xep-loai-{self.stats.year}-{slugify(fold(self.stats.org.code))}"
 
     def title_lines(self) -> Sequence[str]:
         return [
             _("BẢNG TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG"),
             self.stats.org.name,
-            round_title(self.round),
+            self.title,
         ]
 
     def columns(self) -> Sequence[Column]:
