@@ -31,7 +31,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.db.models import Count, Max, Q
 from django.db.models.functions import Substr
@@ -42,7 +42,7 @@ from chibo.core.audit import audit_record
 from chibo.core.fields import subtree_bounds
 from chibo.core.models import AuditEntry, User
 from chibo.core.roles import Role
-from chibo.core.scoping import require_role
+from chibo.core.scoping import require_role, scope_for
 from chibo.evaluation.models import (
     Grade,
     MemberEvaluation,
@@ -437,20 +437,30 @@ def evaluation_stats_for_all(*, year: int, root: Org | None = None) -> dict[int,
 
 
 def round_for_export(*, user: AnyUser, pk: int, code: str = "") -> tuple[Round, Org]:
-    """The round and the organisation whose summary or decision list is asked for: the
-    round's own organisation, or one inside it (`code`). 404 when the round does not exist,
-    the organisation is outside the user's scope or outside the round; 403 when the user
-    may open the organisation only as its member."""
+    """The round and the organisation whose summary or decision list is asked for: `code`,
+    which must lie in the round's subtree; without it the round's own organisation, or,
+    for a reader of only part of the round (a cell's secretary in the commune's round),
+    the first subtree of the round the user reads. 404 when the round does not exist or
+    the user opens nothing of it; 403 when the user opens it only as a plain member."""
     round_ = Round.objects.select_related("org").filter(pk=pk).first()
     org = org_get_for(user=user, code=code) if code else None
     if round_ is None:
         raise Http404
-    if org is None:
-        org = round_.org
-    elif not org.path.startswith(round_.org.path):
-        raise Http404
-    require_role(user, org.path, Role.VIEWER)
-    return round_, org
+    base = round_.org.path
+    if org is not None:
+        if not org.path.startswith(base):
+            raise Http404
+        require_role(user, org.path, Role.VIEWER)
+        return round_, org
+    scope = scope_for(user)
+    if scope.can(base, Role.VIEWER):
+        return round_, round_.org
+    inside = [path for path in scope.roots(Role.VIEWER) if path.startswith(base)]
+    if inside:
+        return round_, Org.objects.get(path=inside[0])
+    if any(path.startswith(base) for path in scope.member_units()):
+        raise PermissionDenied
+    raise Http404
 
 
 def decision_export_audit(

@@ -87,9 +87,9 @@ def stats_page(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def summary_xlsx(request: HttpRequest, pk: int) -> HttpResponseBase:
+def summary_xlsx(request: HttpRequest, round_id: int) -> HttpResponseBase:
     user = request.user
-    round_, org = round_for_export(user=user, pk=pk, code=request.GET.get("org", ""))
+    round_, org = round_for_export(user=user, pk=round_id, code=request.GET.get("org", ""))
     children = list(org_children(user=user, org=org)) if org.numchild else []
     stats = evaluation_stats(org=org, year=round_.year, children=children, round_=round_)
     return export_response(SummaryExporter(stats, round_, user=user), "xlsx")
@@ -97,9 +97,9 @@ def summary_xlsx(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 @login_required
 @require_GET
-def decision_download(request: HttpRequest, pk: int) -> HttpResponse:
+def decision_download(request: HttpRequest, round_id: int) -> HttpResponse:
     user = request.user
-    round_, org = round_for_export(user=user, pk=pk, code=request.GET.get("org", ""))
+    round_, org = round_for_export(user=user, pk=round_id, code=request.GET.get("org", ""))
     body, count = decision_docx(round_=round_, org=org, day=timezone.localdate())
     filename = decision_filename(round_=round_, org=org)
     decision_export_audit(user=user, round_=round_, org=org, count=count, filename=filename)
