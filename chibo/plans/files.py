@@ -7,11 +7,14 @@ unit's library never leaks to a reader outside the subtree it was issued for.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 import uuid
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
@@ -161,3 +164,12 @@ def upload_errors(name: str, size: int, stream: IO[bytes]) -> list[str]:
             % {"name": name, "label": FILE_TYPES[extension].label, "ext": extension}
         ]
     return []
+
+
+def content_disposition(name: str) -> str:
+    """`attachment` with the Vietnamese name as RFC 5987 `filename*` and, for the rare
+    client that ignores it, a plain ASCII `filename` (diacritics dropped, đ → d)."""
+    plain = unicodedata.normalize("NFKD", name.replace("đ", "d").replace("Đ", "D"))
+    plain = "".join(c for c in plain if not unicodedata.combining(c))
+    plain = re.sub(r'[^\x20-\x7e]|["\\]', "_", plain) or "tai-lieu"
+    return f"attachment; filename=\"{plain}\"; filename*=utf-8''{quote(name, safe='')}"

@@ -28,6 +28,7 @@ from chibo.orgs.models import Level, Org
 from chibo.orgs.selectors import org_ancestors_visible, org_get_for
 from chibo.people.forms import apply_service_errors
 from chibo.people.models import Person
+from chibo.plans.files import content_disposition
 from chibo.plans.forms import (
     RESULT_CHOICES,
     CommentForm,
@@ -448,6 +449,7 @@ def document_file(request: HttpRequest, code: str, entry_id: int) -> FileRespons
         filename=document.file_name,
         content_type=document_content_type(document=document),
     )
+    response["Content-Disposition"] = content_disposition(document.file_name)
     # The file is sent only after the scope check: no shared cache may keep it.
     response["Cache-Control"] = "private, no-store"
     return response
@@ -537,6 +539,9 @@ def commitment_detail(request: HttpRequest, commitment_id: int) -> HttpResponse:
     scope = scope_for(request.user)
     is_mine = scope.person_id == commitment.person_id
     can_review = scope.can(commitment.org.path, Role.OFFICER) and commitment.org.is_active
+    # One's own commitment is approved by a deputy or the committee above (the service
+    # refuses it too): no approve button for it.
+    can_approve = can_review and not is_mine
     today = timezone.localdate()
     action = request.POST.get("action", "") if request.method == "POST" else ""
     review_form = ReviewForm(request.POST if action in ("approve", "return") else None)
@@ -597,6 +602,10 @@ def commitment_detail(request: HttpRequest, commitment_id: int) -> HttpResponse:
                 report_errors = error.message_dict
             elif action == "comment":
                 apply_service_errors(comment_form, error, aliases={"period": "__all__"})
+            elif not can_approve:
+                # The review form is not on the page for one's own commitment.
+                for message in error.messages:
+                    messages.error(request, message)
             else:
                 apply_service_errors(review_form, error, aliases={"status": "__all__"})
         if done:
@@ -646,6 +655,7 @@ def commitment_detail(request: HttpRequest, commitment_id: int) -> HttpResponse:
         "plan_items": [i for i in items if i.kind == ItemKind.PLAN],
         "is_mine": is_mine,
         "can_review": can_review,
+        "can_approve": can_approve,
         "review_form": review_form,
         "comment_form": comment_form,
         "periods": periods,

@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from chibo.core.models import AuditEntry
-from chibo.plans.files import content_matches, upload_errors
+from chibo.plans.files import content_disposition, content_matches, upload_errors
 from chibo.plans.models import Document, DocumentRead, Theme
 from chibo.plans.services import DocumentData, ThemeData, document_add, theme_issue
 
@@ -85,6 +85,13 @@ def test_size_limit_comes_from_the_settings(settings: Any) -> None:
     assert upload_errors("lon.pdf", len(data), io.BytesIO(data)) == []
 
 
+def test_disposition_keeps_the_vietnamese_name_and_an_ascii_fallback() -> None:
+    header = content_disposition('Đề cương "mới" 100%.pdf')
+    assert header.startswith('attachment; filename="De cuong _moi_ 100%.pdf"; ')
+    encoded = "%C4%90%E1%BB%81%20c%C6%B0%C6%A1ng%20%22m%E1%BB%9Bi%22%20100%25.pdf"
+    assert header.endswith(f"filename*=utf-8''{encoded}")
+
+
 def test_content_check_leaves_the_stream_at_its_start() -> None:
     stream = io.BytesIO(DOCX)
     assert content_matches("docx", stream) and stream.tell() == 0
@@ -153,6 +160,7 @@ def test_committee_uploads_and_a_cell_member_downloads(demo: Any) -> None:
     assert download["Content-Type"] == "application/pdf"
     disposition = download["Content-Disposition"]
     assert disposition.startswith("attachment;")
+    assert 'filename="Ke hoach hoc tap.pdf"' in disposition
     assert "filename*=utf-8''" + urllib.parse.quote("Kế hoạch học tập.pdf") in disposition
     assert download["Cache-Control"] == "private, no-store"
     # Downloading is not confirming: reads stay what members confirm.
