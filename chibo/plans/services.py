@@ -780,8 +780,22 @@ def commitment_submit(*, commitment: Commitment, actor: User | None = None) -> C
 def commitment_review(
     *, commitment: Commitment, approve: bool, comment: str = "", actor: User | None = None
 ) -> Commitment:
-    """The unit officer approves the commitment, or returns it with what to change."""
+    """The unit officer approves the commitment, or returns it with what to change.
+
+    Nobody reviews their own: a cell secretary's commitment is reviewed by a deputy of the
+    cell or by the committee above, as the committee above, not the cell's own secretary,
+    approves the cell's thematic topics (chibo.meetings.topics.topic_can_review): a
+    reviewer approving their own pledge checks nothing."""
     commitment = _locked(commitment)
+    if actor is not None and commitment.person.user_id == actor.pk:
+        raise ValidationError(
+            {
+                "__all__": _(
+                    "Đồng chí không tự duyệt bản cam kết của chính mình: bản cam kết của bí thư "
+                    "chi bộ do phó bí thư hoặc cấp ủy cấp trên duyệt."
+                )
+            }
+        )
     if commitment.status != CommitmentStatus.SUBMITTED:
         raise ValidationError(
             {
