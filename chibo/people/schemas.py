@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from ninja import Schema
+from ninja import Field, Schema
 
 from chibo.orgs.models import Family
 from chibo.orgs.schemas import OrgOut
@@ -85,8 +85,15 @@ class MemberOut(Schema):
 class MemberPage(Schema):
     count: int
     limit: int
-    offset: int
+    # None for a page read by cursor or letter: its place is known by name, not by number.
+    offset: int | None
     items: list[MemberOut]
+    next_cursor: str | None = Field(
+        None, description="Gửi lại làm `cursor` để lấy trang sau; null ở trang cuối."
+    )
+    previous_cursor: str | None = Field(
+        None, description="Gửi lại làm `cursor` để lấy trang trước; null ở trang đầu."
+    )
 
 
 class MembershipOut(Schema):

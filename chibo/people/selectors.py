@@ -92,8 +92,10 @@ def _name_contains(folded: str) -> Q:
         ranges = given_name_prefix_ranges(folded)
         found = Q(pk__in=[])
         for low, high in ranges:
-            found |= Q(person__sort_key__gte=low, person__sort_key__lt=high)
-        return found
+            found |= Q(sort_key__gte=low, sort_key__lt=high)
+        # A subquery, as for the trigram table: the COUNT then starts from the people in
+        # the ranges of the index, not from every membership of the subtree.
+        return Q(person_id__in=Person.objects.filter(found).values("pk"))
     if (
         connection.vendor == "sqlite"
         and len(folded) >= trigram.MIN_QUERY

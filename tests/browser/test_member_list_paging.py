@@ -1,0 +1,72 @@
+"""A commune secretary pages through the commune's members on a cheap phone: the next page,
+then the jump to the given names starting with T (looking for "Thắm"), then on by cursor."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from chibo.core.models import User
+from chibo.orgs.models import Org
+from chibo.people.selectors import letter_key, member_list
+from tests.browser.conftest import DESKTOP, log_in, screenshot
+
+pytestmark = pytest.mark.browser
+
+NARROW_PHONE = {"width": 360, "height": 780}
+
+
+def _fits(page: object) -> bool:
+    width = page.evaluate("document.documentElement.scrollWidth")  # type: ignore[attr-defined]
+    return int(width) <= NARROW_PHONE["width"]
+
+
+def test_next_page_and_letter_jump_on_a_phone(new_page):
+    page = new_page(NARROW_PHONE)
+    log_in(page, "danguy")
+    rows = list(
+        member_list(
+            user=User.objects.get(username="danguy"),
+            org=Org.objects.get(code="DU-DT"),
+            descendants=True,
+        )
+    )
+    names = [m.person.full_name for m in rows]
+    page.goto("/orgs/DU-DT/members/?descendants=on")
+    assert page.locator("a.member-name").all_inner_texts() == names[:50]
+    assert _fits(page)
+
+    page.get_by_role("link", name="Trang sau ›").click()
+    page.wait_for_url(re.compile(r".*page=2"))
+    assert page.locator("a.member-name").all_inner_texts() == names[50:100]
+    assert "descendants=on" in page.url
+
+    page.get_by_role("link", name="T", exact=True).click()
+    page.wait_for_url(re.compile(r".*letter=T"))
+    from_t = [m.person.full_name for m in rows if m.person.sort_key >= letter_key("T").sort_key]
+    shown = page.locator("a.member-name").all_inner_texts()
+    assert shown == from_t[:50] and shown[0].split()[-1].startswith("T")
+    assert "descendants=on" in page.url
+    assert _fits(page)
+    screenshot(page, "member-list-letter-t-phone")
+
+    if len(from_t) > 50:
+        page.get_by_role("link", name="Trang sau ›").click()
+        page.wait_for_url(re.compile(r".*cursor="))
+        assert page.locator("a.member-name").all_inner_texts() == from_t[50:100]
+        page.get_by_role("link", name="‹ Trang trước").click()
+        page.wait_for_url(re.compile(r".*cursor="))
+        assert page.locator("a.member-name").all_inner_texts() == from_t[:50]
+
+    # A short search: given names starting with "th", on a desktop window too.
+    desktop = new_page(DESKTOP)
+    log_in(desktop, "danguy")
+    desktop.goto("/orgs/DU-DT/members/?descendants=on&q=th")
+    found = desktop.locator("a.member-name").all_inner_texts()
+    assert found and all(name.split()[-1].lower().startswith("th") for name in found)
+    assert desktop.get_by_text("tìm người có tên bắt đầu bằng “th”").is_visible()
+    desktop.goto("/orgs/DU-DT/members/?descendants=on&letter=H")
+    screenshot(desktop, "member-list-letter-h-desktop")
+    desktop.goto("/orgs/DU-DT/members/?descendants=on&cursor=made-up")
+    assert desktop.get_by_role("alert").inner_text().startswith("Đường dẫn chuyển trang")
