@@ -48,6 +48,8 @@ def _grade_bars(counts: GradeCounts) -> list[Bar]:
 
 
 def evaluation_stats_charts(stats: EvaluationStats) -> dict[str, SafeString]:
+    # Scales are drawn without "%" (the titles say the bars are shares): "100%" does not fit
+    # the room the chart leaves left of its axis.
     year = stats.year
     charts: dict[str, SafeString] = {}
     if stats.current.members.graded:
@@ -59,7 +61,6 @@ def evaluation_stats_charts(stats: EvaluationStats) -> dict[str, SafeString]:
             ),
             bars=_grade_bars(stats.current.members),
             maximum=100,
-            unit="%",
         )
     history = [figures for figures in stats.history if figures.members.graded]
     if history:
@@ -79,7 +80,6 @@ def evaluation_stats_charts(stats: EvaluationStats) -> dict[str, SafeString]:
                 for figures in stats.history
             ],
             maximum=100,
-            unit="%",
         )
     for key, counts, title in (
         ("party_units", stats.current.party_units, _("Xếp loại tổ chức đảng năm %(year)s")),
@@ -91,6 +91,5 @@ def evaluation_stats_charts(stats: EvaluationStats) -> dict[str, SafeString]:
                 description=_("Mỗi cột là tỷ lệ phần trăm đơn vị được xếp một mức."),
                 bars=_grade_bars(counts),
                 maximum=100,
-                unit="%",
             )
     return charts
