@@ -23,15 +23,15 @@ from ninja import Field, Query, Router, Schema, Status
 from chibo.core.models import User
 from chibo.core.roles import Role
 from chibo.core.schemas import ErrorOut, Paging, ValidationErrorOut, paginate
-from chibo.core.scoping import require_role, scope_for
+from chibo.core.scoping import require_role
 from chibo.meetings.attendance import (
     RollCallEntry,
     absence_notice_send,
     meeting_counts,
-    meeting_get_for,
     person_of,
     roll_call_record,
 )
+from chibo.meetings.documents import documents_published, is_published_late
 from chibo.meetings.models import (
     AbsenceNotice,
     AgendaItem,
@@ -45,13 +45,12 @@ from chibo.meetings.models import (
     Minutes,
 )
 from chibo.meetings.schedule import MeetingData, meeting_create
+from chibo.meetings.selectors import meeting_get_for, meetings_visible_to
 from chibo.orgs.selectors import org_get_for
 
 router = Router(tags=["meetings"])
 
 ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
-# Documents are published at least one day ahead (Hướng dẫn 42-HD/BTCTW, 28/10/2025).
-DOCUMENT_LEAD = datetime.timedelta(days=1)
 
 
 # --- schemas ---------------------------------------------------------------------------
@@ -141,19 +140,16 @@ class MeetingDetailOut(MeetingOut):
 
     @staticmethod
     def resolve_documents(obj: Meeting) -> list[dict[str, Any]]:
-        """Documents members can read: published, not withdrawn."""
-        documents = obj.documents.filter(
-            published_at__isnull=False, published_at__lte=timezone.now(), withdrawn_at__isnull=True
-        ).order_by("published_at", "pk")
+        """Documents members can read, as the meeting page shows them; late by the page's
+        rule (at least a day ahead, Hướng dẫn 42-HD/BTCTW)."""
         return [
             {
                 "id": document.pk,
                 "title": document.title,
                 "published_at": document.published_at,
-                "late": document.published_at is not None
-                and document.published_at > obj.starts_at - DOCUMENT_LEAD,
+                "late": is_published_late(document, obj),
             }
-            for document in documents
+            for document in documents_published(meeting=obj)
         ]
 
 
@@ -266,9 +262,7 @@ class MeetingFilters(Paging):
 
 def _meetings(request: HttpRequest) -> QuerySet[Meeting]:
     """Meetings the user may open: their subtrees, and their own units as members."""
-    return Meeting.objects.filter(scope_for(request.user).units_q("org__path")).select_related(
-        "org", "topic"
-    )
+    return meetings_visible_to(request.user).select_related("org", "topic")
 
 
 @router.get(

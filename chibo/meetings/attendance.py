@@ -45,8 +45,9 @@ from django.utils.translation import gettext as _
 from chibo.core.audit import audit_record, snapshot
 from chibo.core.models import AuditEntry
 from chibo.core.roles import Role
-from chibo.core.scoping import get_for, scope_for
+from chibo.core.scoping import get_for
 from chibo.core.vntext import nfc
+from chibo.meetings.guards import check_meeting_org_active
 from chibo.meetings.models import (
     AbsenceNotice,
     Attendance,
@@ -284,6 +285,7 @@ def _locked_meeting(meeting: Meeting) -> Meeting:
 
 
 def _check_roll_call_open(meeting: Meeting, today: datetime.date) -> None:
+    check_meeting_org_active(meeting)
     if meeting.status == MeetingStatus.CANCELLED:
         raise ValidationError({"meeting": _("Buổi sinh hoạt này đã hủy, không điểm danh được.")})
     day = meeting_day(meeting)
@@ -438,6 +440,7 @@ def _audit_attendance(
 
 
 def _check_notice_open(meeting: Meeting, now: datetime.datetime) -> None:
+    check_meeting_org_active(meeting)
     if meeting.status != MeetingStatus.PLANNED or meeting.starts_at <= now:
         raise ValidationError(
             {"meeting": _("Chỉ báo vắng được trước giờ họp của một buổi sinh hoạt sắp tới.")}
@@ -452,15 +455,16 @@ def absence_notice_send(
     reason: str,
     actor: User | None = None,
     now: datetime.datetime | None = None,
+    roll: Sequence[RollLine] | None = None,
 ) -> AbsenceNotice:
     """A member tells the cell beforehand that they cannot come, and why. A second notice
-    replaces the first (which stays, withdrawn)."""
+    replaces the first (which stays, withdrawn). A page that has just built the meeting's
+    roll passes it, so it is not built twice."""
     meeting = _locked_meeting(meeting)
     moment = now or timezone.now()
     _check_notice_open(meeting, moment)
-    line = next(
-        (line for line in meeting_roll(meeting=meeting) if line.person.pk == person.pk), None
-    )
+    lines = roll if roll is not None else meeting_roll(meeting=meeting)
+    line = next((line for line in lines if line.person.pk == person.pk), None)
     if line is None or line.away:
         raise ValidationError(
             {"meeting": _("Đồng chí không có tên trong danh sách của buổi sinh hoạt này.")}
@@ -472,9 +476,12 @@ def absence_notice_send(
         raise ValidationError({"reason": _("Cần ghi lý do vắng mặt.")})
     if len(text) > REASON_MAX:
         raise ValidationError({"reason": _("Lý do dài quá %(max)s ký tự.") % {"max": REASON_MAX}})
-    if line.notice is not None:
-        line.notice.withdrawn_at = moment
-        line.notice.save(update_fields=["withdrawn_at"])
+    # Read again under the meeting's lock: a roll built before it may miss a notice sent
+    # meanwhile from another device.
+    previous = absence_notice_open(meeting=meeting, person=person)
+    if previous is not None:
+        previous.withdrawn_at = moment
+        previous.save(update_fields=["withdrawn_at"])
     notice = AbsenceNotice.objects.create(
         meeting=meeting, person=person, reason=text, sent_at=moment
     )
@@ -498,7 +505,7 @@ def absence_notice_withdraw(
     """The member will come after all: the notice is withdrawn (kept, dated)."""
     notice = (
         AbsenceNotice.objects.select_for_update(of=("self",))
-        .select_related("meeting", "person")
+        .select_related("meeting", "meeting__org", "person")
         .get(pk=notice.pk)
     )
     moment = now or timezone.now()
@@ -544,6 +551,7 @@ def guest_add(*, meeting: Meeting, data: GuestData, actor: User | None = None) -
     """Someone attending who is not on the roll: an assigned committee member, a secretary
     of another cell (sinh hoạt chéo), an observer or an invited guest."""
     meeting = _locked_meeting(meeting)
+    check_meeting_org_active(meeting)
     if meeting.status == MeetingStatus.CANCELLED:
         raise ValidationError({"meeting": _("Buổi sinh hoạt này đã hủy.")})
     errors: dict[str, str] = {}
@@ -587,7 +595,12 @@ def guest_add(*, meeting: Meeting, data: GuestData, actor: User | None = None) -
 @transaction.atomic
 def guest_set_present(*, guest: Guest, present: bool, actor: User | None = None) -> Guest:
     """A guest invited did (not) come; guests are never deleted."""
-    guest = Guest.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=guest.pk)
+    guest = (
+        Guest.objects.select_for_update(of=("self",))
+        .select_related("meeting", "meeting__org")
+        .get(pk=guest.pk)
+    )
+    check_meeting_org_active(guest.meeting)
     if guest.present == present:
         return guest
     before = snapshot(guest, GUEST_FIELDS)
@@ -757,18 +770,6 @@ def assignment_get_for(
 
 
 # --- reads -------------------------------------------------------------------------------
-
-
-def meeting_get_for(*, user: AnyUser, meeting_id: int, min_role: Role = Role.MEMBER) -> Meeting:
-    """The meeting if the user may open it: members see their own unit's meetings, readers
-    their subtree's; anything else is 404."""
-    meetings = Meeting.objects.select_related("org", "chair", "minute_taker", "topic")
-    scope = scope_for(user)
-    if min_role <= Role.MEMBER:
-        meetings = meetings.filter(scope.units_q("org__path"))
-    else:
-        meetings = meetings.filter(scope.subtree_q("org__path", min_role))
-    return get_for(meetings, pk=meeting_id)
 
 
 def person_of(user: AnyUser) -> Person | None:

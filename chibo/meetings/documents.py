@@ -32,6 +32,7 @@ from chibo.core.models import AuditEntry, User
 from chibo.core.roles import Role
 from chibo.core.scoping import get_for, scope_for
 from chibo.core.vntext import fold, nfc
+from chibo.meetings.guards import check_meeting_org_active
 from chibo.meetings.models import Meeting, MeetingDocument, MeetingStatus
 
 if TYPE_CHECKING:
@@ -55,6 +56,7 @@ def is_published_late(document: MeetingDocument, meeting: Meeting) -> bool:
 
 
 def _check_meeting(meeting: Meeting) -> None:
+    check_meeting_org_active(meeting)
     if meeting.status == MeetingStatus.CANCELLED:
         raise ValidationError({"__all__": _("Buổi sinh hoạt đã hủy: không thêm tài liệu được.")})
 
@@ -125,7 +127,9 @@ def document_upload(
 def document_publish(*, document: MeetingDocument, actor: User | None = None) -> MeetingDocument:
     """Publish to the members now; late if within a day of the meeting."""
     document = (
-        MeetingDocument.objects.select_for_update().select_related("meeting").get(pk=document.pk)
+        MeetingDocument.objects.select_for_update(of=("self",))
+        .select_related("meeting", "meeting__org")
+        .get(pk=document.pk)
     )
     if document.withdrawn_at is not None:
         raise ValidationError({"__all__": _("Tài liệu đã rút, không công bố được.")})
@@ -157,10 +161,13 @@ def document_publish(*, document: MeetingDocument, actor: User | None = None) ->
 def document_withdraw(*, document: MeetingDocument, actor: User | None = None) -> MeetingDocument:
     """Take a document back from the members; the row and the file stay."""
     document = (
-        MeetingDocument.objects.select_for_update().select_related("meeting").get(pk=document.pk)
+        MeetingDocument.objects.select_for_update(of=("self",))
+        .select_related("meeting", "meeting__org")
+        .get(pk=document.pk)
     )
     if document.withdrawn_at is not None:
         return document
+    check_meeting_org_active(document.meeting)
     before = snapshot(document, DOC_AUDIT_FIELDS)
     document.withdrawn_at = timezone.now()
     document.save(update_fields=["withdrawn_at"])
@@ -176,6 +183,17 @@ def document_withdraw(*, document: MeetingDocument, actor: User | None = None) -
     return document
 
 
+# What a plain member of the unit reads: published and not withdrawn.
+PUBLISHED_Q = Q(published_at__isnull=False, withdrawn_at__isnull=True)
+
+
+def documents_published(*, meeting: Meeting) -> QuerySet[MeetingDocument]:
+    """The meeting's documents as its members see them, in the page's order."""
+    return MeetingDocument.objects.filter(PUBLISHED_Q, meeting=meeting).order_by(
+        "uploaded_at", "pk"
+    )
+
+
 def _reader_q(user: AnyUser) -> Q:
     """Readers of the unit's subtree see every document; plain members of the unit, the
     published ones that were not withdrawn."""
@@ -183,9 +201,7 @@ def _reader_q(user: AnyUser) -> Q:
     readers = scope.subtree_q("meeting__org__path", Role.VIEWER)
     units = scope.member_units()
     if units and not scope.everything:
-        readers |= Q(
-            meeting__org__path__in=units, published_at__isnull=False, withdrawn_at__isnull=True
-        )
+        readers |= Q(meeting__org__path__in=units) & PUBLISHED_Q
     return readers
 
 

@@ -33,6 +33,7 @@ from chibo.core.audit import audit_record, snapshot
 from chibo.core.models import AuditEntry
 from chibo.core.vntext import nfc
 from chibo.meetings.attendance import meeting_counts, meeting_day, meeting_guests
+from chibo.meetings.guards import check_meeting_org_active
 from chibo.meetings.models import (
     AgendaItem,
     Attendance,
@@ -236,6 +237,7 @@ def minutes_start(*, meeting: Meeting, actor: User | None = None) -> Minutes:
     meeting = (
         Meeting.objects.select_for_update(of=("self",)).select_related("org").get(pk=meeting.pk)
     )
+    check_meeting_org_active(meeting)
     if meeting.status != MeetingStatus.HELD:
         raise ValidationError(
             {"meeting": _("Cần điểm danh trước khi ghi biên bản buổi sinh hoạt.")}
@@ -282,6 +284,7 @@ def _locked_minutes(minutes: Minutes) -> Minutes:
 
 
 def _check_open(minutes: Minutes, revision: int | None) -> None:
+    check_meeting_org_active(minutes.meeting)
     if minutes.replaced_by_id is not None:
         raise ValidationError(
             {"__all__": _("Đây là phiên bản cũ của biên bản; chỉ sửa được phiên bản hiện hành.")}
@@ -466,6 +469,7 @@ def minutes_correct(*, minutes: Minutes, reason: str, actor: User | None = None)
     """Correct locked minutes: a new open version with the same text and the counts of the
     roll call as it stands; the locked one stays readable and points to it."""
     minutes = _locked_minutes(minutes)
+    check_meeting_org_active(minutes.meeting)
     if minutes.replaced_by_id is not None:
         raise ValidationError({"__all__": _("Phiên bản này đã có bản sửa đổi.")})
     if not minutes.is_locked:
@@ -505,3 +509,27 @@ def minutes_correct(*, minutes: Minutes, reason: str, actor: User | None = None)
         % {"day": _day_text(minutes.meeting), "number": new.number, "reason": text},
     )
     return new
+
+
+def minutes_export_audit(*, minutes: Minutes, filename: str, actor: User | None) -> AuditEntry:
+    """The EXPORT entry of a DOCX of the minutes, as every export writes one (docs/exports.md,
+    chibo.core.exporters): written when the file is handed out."""
+    meeting = minutes.meeting
+    return audit_record(
+        actor=actor,
+        action=AuditEntry.Action.EXPORT,
+        subject=minutes,
+        org_id=meeting.org_id,
+        summary=_(
+            "Xuất biên bản buổi sinh hoạt ngày %(day)s của %(org)s (lần %(number)s), tệp Word"
+        )
+        % {"day": _day_text(meeting), "org": meeting.org.name, "number": minutes.number},
+        after={
+            "what": "biên bản buổi sinh hoạt",
+            "format": "docx",
+            "records": 1,
+            "filters": {"meeting": meeting.pk, "version": minutes.number},
+            "via": "page",
+            "file": filename,
+        },
+    )

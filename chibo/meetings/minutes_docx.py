@@ -162,7 +162,10 @@ def minutes_docx(*, meeting: Meeting, minutes: Minutes) -> bytes:
     _paragraph(
         document,
         _("Thời gian: bắt đầu lúc %(time)s, ngày %(day)s.")
-        % {"time": f"{start:%H} giờ {start:%M}", "day": f"{header.day:%d/%m/%Y}"},
+        % {
+            "time": _("%(hour)s giờ %(minute)s") % {"hour": f"{start:%H}", "minute": f"{start:%M}"},
+            "day": f"{header.day:%d/%m/%Y}",
+        },
     )
     if header.location:
         _paragraph(document, _("Địa điểm: %(place)s.") % {"place": header.location})
@@ -229,7 +232,10 @@ def minutes_docx(*, meeting: Meeting, minutes: Minutes) -> bytes:
         _paragraph(
             document,
             _("Buổi sinh hoạt kết thúc lúc %(time)s cùng ngày (%(length)s phút).")
-            % {"time": f"{end:%H} giờ {end:%M}", "length": length},
+            % {
+                "time": _("%(hour)s giờ %(minute)s") % {"hour": f"{end:%H}", "minute": f"{end:%M}"},
+                "length": length,
+            },
         )
 
     document.add_paragraph()

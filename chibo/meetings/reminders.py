@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from chibo.core.audit import audit_record
 from chibo.core.models import AuditEntry
 from chibo.core.scoping import scope_for
+from chibo.meetings.attendance import meeting_roll
 from chibo.meetings.models import (
     AbsenceNotice,
     AttendanceAssignment,
@@ -36,7 +37,8 @@ from chibo.meetings.models import (
     MeetingStatus,
     ReminderSent,
 )
-from chibo.people.models import Membership, MembershipStatus, Person, Transfer
+from chibo.meetings.selectors import meeting_scope_q
+from chibo.people.models import MembershipStatus, Person
 
 if TYPE_CHECKING:
     from chibo.core.scoping import AnyUser
@@ -80,7 +82,7 @@ def own_meetings_q(user: AnyUser, person_id: int | None, today: datetime.date) -
         assigned = AttendanceAssignment.objects.filter(person_id=person_id, started_on__lte=today)
         assigned = assigned.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today))
         query |= Q(org__in=assigned.values("org"))
-    return query & scope.units_q("org__path")
+    return query & meeting_scope_q(user)
 
 
 def upcoming_for(
@@ -147,27 +149,21 @@ def meetings_to_remind(*, now: datetime.datetime, days: int) -> list[int]:
 
 
 def _recipients(meeting: Meeting) -> list[Person]:
-    """Members on the meeting's roll with an e-mail address who are expected there (not
-    exempt, suspended or temporarily transferred elsewhere), have not sent an absence
-    notice and have not been reminded yet."""
-    notified = AbsenceNotice.objects.filter(meeting=meeting, withdrawn_at__isnull=True)
-    reminded = ReminderSent.objects.filter(meeting=meeting)
-    memberships = (
-        Membership.objects.current()
-        .filter(org_id=meeting.org_id, status__in=EXPECTED_STANDINGS)
-        .exclude(person__email="")
-        .exclude(person_id__in=notified.values("person_id"))
-        .exclude(person_id__in=reminded.values("person_id"))
-        # Staying at another unit for a while: they meet there, not here.
-        .exclude(
-            person_id__in=Transfer.objects.hosted()
-            .filter(org_id=meeting.org_id)
-            .values("person_id")
-        )
-        .select_related("person")
-        .order_by("person__sort_key", "person_id")
-    )
-    return [membership.person for membership in memberships]
+    """Who is expected at the meeting on its day, from the roll of that day
+    (attendance.meeting_roll): members of the unit then, and members of other units staying
+    here for a while, less those away on a stay elsewhere, exempt, or who sent an absence
+    notice; only those with an e-mail address not yet reminded. Today's records would miss
+    a stay that begins or ends before the meeting."""
+    reminded = set(ReminderSent.objects.filter(meeting=meeting).values_list("person_id", flat=True))
+    return [
+        line.person
+        for line in meeting_roll(meeting=meeting)
+        if not line.away
+        and line.standing in EXPECTED_STANDINGS
+        and line.notice is None
+        and line.person.email
+        and line.person.pk not in reminded
+    ]
 
 
 def _when(meeting: Meeting) -> str:

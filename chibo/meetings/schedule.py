@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 from chibo.core.audit import audit_record, snapshot
 from chibo.core.models import AuditEntry, User
 from chibo.core.vntext import nfc
+from chibo.meetings.guards import check_meeting_org_active, check_org_active
 from chibo.meetings.models import (
     Meeting,
     MeetingKind,
@@ -44,6 +45,7 @@ from chibo.meetings.models import (
     TopicRegistration,
     TopicStatus,
 )
+from chibo.meetings.selectors import meetings_visible_to
 from chibo.orgs.models import Family, Level, Org, OrgStatus
 
 if TYPE_CHECKING:
@@ -142,10 +144,7 @@ def _actor_id(actor: User | None) -> int | None:
 
 
 def _check_org(org: Org) -> None:
-    if org.status != OrgStatus.ACTIVE:
-        raise ValidationError(
-            {"org": _("Tổ chức “%(name)s” không còn hoạt động.") % {"name": org.name}}
-        )
+    check_org_active(org)
 
 
 def _check_topic(topic: TopicRegistration | None, org: Org, kind: str) -> None:
@@ -374,6 +373,7 @@ def meetings_generate_year(*, org: Org, plan: YearPlan, actor: User | None = Non
 
 
 def _check_changeable(meeting: Meeting, expected_version: int | None) -> None:
+    check_meeting_org_active(meeting)
     if meeting.status != MeetingStatus.PLANNED:
         raise ValidationError(
             {
@@ -393,7 +393,7 @@ def _check_changeable(meeting: Meeting, expected_version: int | None) -> None:
 
 
 def _locked(meeting: Meeting) -> Meeting:
-    return Meeting.objects.select_for_update().get(pk=meeting.pk)
+    return Meeting.objects.select_for_update(of=("self",)).select_related("org").get(pk=meeting.pk)
 
 
 @transaction.atomic
@@ -686,32 +686,10 @@ def unit_meetings(*, user: AnyUser, org: Org, year: int) -> QuerySet[Meeting]:
     """A unit's meetings of the year (by the month they belong to), in date order.
     Plain members read their own unit's schedule too (MEMBER role)."""
     return (
-        Meeting.objects.filter(_meeting_scope_q(user))
+        meetings_visible_to(user)
         .filter(org=org, period__year=year)
         .select_related("topic")
         .order_by("starts_at", "pk")
-    )
-
-
-def _meeting_scope_q(user: AnyUser) -> Q:
-    from chibo.core.scoping import scope_for
-
-    return scope_for(user).units_q("org__path")
-
-
-def meetings_visible_to(user: AnyUser) -> QuerySet[Meeting]:
-    """Meetings the user may open: every meeting of a subtree they read, and those of
-    their own units as plain members."""
-    return Meeting.objects.filter(_meeting_scope_q(user))
-
-
-def meeting_get_for(*, user: AnyUser, meeting_id: int) -> Meeting:
-    """One meeting the user may open, or 404."""
-    from chibo.core.scoping import get_for
-
-    return get_for(
-        meetings_visible_to(user).select_related("org", "topic", "topic__theme"),
-        pk=meeting_id,
     )
 
 

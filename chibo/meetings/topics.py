@@ -26,6 +26,7 @@ from chibo.core.models import AuditEntry, User
 from chibo.core.roles import Role
 from chibo.core.scoping import get_for, scope_for
 from chibo.core.vntext import nfc
+from chibo.meetings.guards import check_org_active
 from chibo.meetings.models import (
     Meeting,
     MeetingKind,
@@ -184,6 +185,7 @@ def topic_update(
 def topic_submit(*, topic: TopicRegistration, actor: User | None = None) -> TopicRegistration:
     """Send a draft (or a returned topic, corrected) to the committee above."""
     topic = _locked(topic)
+    check_org_active(topic.org)
     if topic.status not in EDITABLE:
         raise _status_error(topic, _("gửi duyệt"))
     before = snapshot(topic, TOPIC_AUDIT_FIELDS)
@@ -213,6 +215,7 @@ def _review(
     topic: TopicRegistration, status: str, comment: str, actor: User | None
 ) -> TopicRegistration:
     topic = _locked(topic)
+    check_org_active(topic.org)
     if topic.status != TopicStatus.SUBMITTED:
         raise _status_error(topic, _("duyệt"))
     text = nfc(comment or "").strip()

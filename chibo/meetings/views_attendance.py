@@ -35,7 +35,6 @@ from chibo.meetings.attendance import (
     guest_add,
     meeting_assigned,
     meeting_day,
-    meeting_get_for,
     meeting_guests,
     meeting_roll,
     person_of,
@@ -47,6 +46,7 @@ from chibo.meetings.minutes import (
     MinutesData,
     minutes_correct,
     minutes_current,
+    minutes_export_audit,
     minutes_flags,
     minutes_get,
     minutes_header,
@@ -58,6 +58,7 @@ from chibo.meetings.minutes import (
 )
 from chibo.meetings.minutes_docx import minutes_docx, minutes_filename
 from chibo.meetings.models import GuestRole, Meeting, MeetingStatus, Minutes
+from chibo.meetings.selectors import meeting_get_for
 from chibo.orgs.models import Level, Org
 from chibo.orgs.selectors import org_ancestors_visible, org_get_for
 from chibo.people.models import Person
@@ -191,8 +192,9 @@ def absence(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """A member says beforehand, from their phone, that they cannot come."""
     meeting = meeting_get_for(user=request.user, meeting_id=meeting_id)
     person = person_of(request.user)
+    roll = meeting_roll(meeting=meeting) if person is not None else []
     on_roll = person is not None and any(
-        line.person.pk == person.pk and not line.away for line in meeting_roll(meeting=meeting)
+        line.person.pk == person.pk and not line.away for line in roll
     )
     notice = absence_notice_open(meeting=meeting, person=person) if person and on_roll else None
     errors: list[str] = []
@@ -209,7 +211,7 @@ def absence(request: HttpRequest, meeting_id: int) -> HttpResponse:
             else:
                 reason = request.POST.get("reason", "")
                 absence_notice_send(
-                    meeting=meeting, person=person, reason=reason, actor=_actor(request)
+                    meeting=meeting, person=person, reason=reason, actor=_actor(request), roll=roll
                 )
                 done = _("Đã gửi báo vắng đến chi ủy.")
         except ValidationError as error:
@@ -478,4 +480,5 @@ def minutes_download(request: HttpRequest, meeting_id: int, minutes_id: int) -> 
     )
     name = minutes_filename(meeting=meeting, minutes=minutes)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
+    minutes_export_audit(minutes=minutes, filename=name, actor=_actor(request))
     return response

@@ -72,7 +72,6 @@ from chibo.meetings.schedule import (
     local_datetime,
     meeting_cancel,
     meeting_create,
-    meeting_get_for,
     meeting_move,
     meeting_update,
     meetings_generate_year,
@@ -81,6 +80,7 @@ from chibo.meetings.schedule import (
     schedule_rule_set,
     unit_meetings,
 )
+from chibo.meetings.selectors import meeting_get_for
 from chibo.meetings.topics import (
     EDITABLE,
     TopicData,
@@ -298,9 +298,14 @@ def _meeting_post(
     action = forms["action"]
     actor = _actor(request)
     if action in ("publish", "withdraw"):
+        # A hand-made form may post anything as the id: it names no document here.
+        try:
+            document_id = int(request.POST.get("document", ""))
+        except ValueError:
+            raise Http404 from None
         document = get_for(
             MeetingDocument.objects.visible_to(request.user, Role.OFFICER).filter(meeting=meeting),
-            pk=request.POST.get("document") or 0,
+            pk=document_id,
         )
         if action == "publish":
             document = document_publish(document=document, actor=actor)

@@ -109,16 +109,6 @@ def flagged_roll(*, org: Org) -> QuerySet[Membership]:
     )
 
 
-def _unexcused(year: int) -> QuerySet[Attendance]:
-    return Attendance.objects.filter(
-        status=AttendanceStatus.UNEXCUSED,
-        meeting__status=MeetingStatus.HELD,
-        meeting__org__family=Family.PARTY,
-        meeting__period__gte=datetime.date(year, 1, 1),
-        meeting__period__lte=datetime.date(year, 12, 1),
-    )
-
-
 def _month_counts(*, org: Org, year: int) -> QuerySet[Membership, dict[str, int]]:
     """(person, months with an unexcused absence) for the roll, two months or more:
     one GROUP BY, most months first, then in Vietnamese name order. It starts from the

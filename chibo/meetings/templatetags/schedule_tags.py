@@ -23,7 +23,8 @@ from django.utils.safestring import SafeString, mark_safe
 from chibo.core.roles import Role
 from chibo.core.scoping import scope_for
 from chibo.meetings.models import MeetingStatus
-from chibo.meetings.schedule import COMMITTEE_LEVELS, UNIT_LEVELS, meetings_visible_to
+from chibo.meetings.schedule import COMMITTEE_LEVELS, UNIT_LEVELS
+from chibo.meetings.selectors import meetings_visible_to
 from chibo.orgs.models import Org
 
 register = template.Library()

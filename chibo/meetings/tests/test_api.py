@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from chibo.core.api_auth import api_token_create
@@ -93,9 +94,12 @@ def test_readers_get_the_roll_call_and_every_version_of_the_minutes(meetings: An
         names = [row["full_name"] for row in body["rows"]]
         assert "Nguyễn Văn An" in names  # dangvien1
     minutes = api(meetings, "bithu1").get(f"/api/v1/meetings/{meeting.pk}/minutes").json()
-    (version,) = minutes["versions"]
-    stored = Minutes.objects.get(meeting=meeting)
-    assert version["current"] and version["locked"] and version["number"] == 1
+    # The demo corrects this cell's last locked minutes: the first version stays, replaced.
+    first, version = minutes["versions"]
+    assert not first["current"] and first["locked"] and first["number"] == 1
+    stored = Minutes.objects.get(meeting=meeting, replaced_by__isnull=True)
+    assert version["current"] and version["locked"] and version["number"] == 2
+    assert version["correction_reason"] == stored.correction_reason != ""
     assert version["counts"]["present"] == meeting.present_count
     assert stored.ended_at and stored.started_at
     assert version["duration_minutes"] == int(
@@ -224,3 +228,61 @@ def test_an_officer_schedules_a_meeting_and_records_its_roll_call(demo: Any) -> 
     assert held.status == MeetingStatus.HELD
     assert done.json()["counts"]["present"] == held.present_count == len(roll) - 1
     assert post(api(demo, "dangvien1"), url, {"entries": entries}).status_code == 403
+
+
+def test_the_api_refuses_a_roll_call_for_a_merged_cell_as_the_page_does(demo: Any) -> None:
+    from chibo.meetings.attendance import meeting_roll
+    from chibo.orgs.models import Org, OrgStatus
+
+    cell = demo.org("DU-DT-CB01")
+    held = Meeting.objects.create(
+        org=cell, kind=MeetingKind.REGULAR,
+        period=timezone.localdate().replace(day=1),
+        starts_at=timezone.now() - datetime.timedelta(days=1),
+    )  # fmt: skip
+    entries = [
+        {"person_id": line.person.pk, "status": line.suggested, "reason": "Ốm"}
+        for line in meeting_roll(meeting=held)
+    ]
+    Org.objects.filter(pk=cell.pk).update(status=OrgStatus.MERGED)
+    url = f"/api/v1/meetings/{held.pk}/attendance"
+    # The commune's committee still reads and manages the cell's records.
+    answer = post(api(demo, "danguy"), url, {"entries": entries})
+    assert answer.status_code == 422, answer.content
+    assert "không còn hoạt động" in answer.json()["detail"][0]["message"]
+    assert not held.attendances.exists()
+    page = Client()
+    page.force_login(demo.user("danguy"))
+    refused = page.post(reverse("meeting_attendance", args=[held.pk]), {})
+    assert refused.status_code == 403
+    assert not held.attendances.exists()
+
+
+def test_the_api_lists_the_documents_the_page_shows_a_member_flagged_by_the_same_rule(
+    demo: Any,
+) -> None:
+    from chibo.meetings.documents import PUBLISH_AHEAD, documents_for, is_published_late
+
+    member = demo.user("dangvien1")
+    starts_at = timezone.now() + datetime.timedelta(hours=12)
+    meeting = Meeting.objects.create(
+        org=demo.org("DU-DT-CB01"), kind=MeetingKind.REGULAR,
+        period=timezone.localdate(starts_at).replace(day=1), starts_at=starts_at,
+    )  # fmt: skip
+    on_time = MeetingDocument.objects.create(
+        meeting=meeting, title="Đúng hạn", published_at=starts_at - PUBLISH_AHEAD
+    )
+    # Stamped a moment ahead of this server's clock (another server, the demo's clock):
+    # the page shows it, so the API does too.
+    ahead = MeetingDocument.objects.create(
+        meeting=meeting,
+        title="Công bố muộn",
+        published_at=timezone.now() + datetime.timedelta(hours=1),
+    )
+    MeetingDocument.objects.create(meeting=meeting, title="Bản nháp", published_at=None)
+    body = api(demo, "dangvien1").get(f"/api/v1/meetings/{meeting.pk}").json()
+    listed = {d["title"]: d["late"] for d in body["documents"]}
+    page = {
+        d.title: is_published_late(d, meeting) for d in documents_for(user=member, meeting=meeting)
+    }
+    assert listed == page == {on_time.title: False, ahead.title: True}

@@ -346,3 +346,18 @@ def test_guests_and_assignments(cell: Cell) -> None:
     with pytest.raises(ValidationError, match="đã kết thúc"):
         assignment_end(assignment=bob)
     assert dave.ended_on is None
+
+
+def test_a_roll_built_before_a_notice_was_sent_still_replaces_it(cell: Cell) -> None:
+    """The absence page passes the roll it built; a notice sent meanwhile from another
+    device is still found under the meeting's lock and withdrawn, never left open twice."""
+    meeting = make_meeting(cell.p.cell_a, D(2099, 3, 10))
+    roll = meeting_roll(meeting=meeting)
+    first = absence_notice_send(meeting=meeting, person=cell.p.charlie, reason="Đi viện")
+    second = absence_notice_send(
+        meeting=meeting, person=cell.p.charlie, reason="Đi công tác", roll=roll
+    )
+    first.refresh_from_db()
+    assert first.withdrawn_at is not None
+    open_notices = AbsenceNotice.objects.filter(meeting=meeting, withdrawn_at__isnull=True)
+    assert list(open_notices) == [second]

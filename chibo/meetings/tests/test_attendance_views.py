@@ -141,6 +141,15 @@ def test_minutes_written_signed_locked_downloaded_and_corrected(demo: Any) -> No
     assert download.status_code == 200
     text = "\n".join(p.text for p in Document(io.BytesIO(download.content)).paragraphs)
     assert "Chi bộ hoàn thành nhiệm vụ tháng." in text
+    # Like every export (docs/exports.md): one EXPORT entry naming who, what and the file.
+    from chibo.core.models import AuditEntry
+
+    (entry,) = AuditEntry.objects.filter(action=AuditEntry.Action.EXPORT)
+    assert entry.actor_id == demo.user("bithu1").pk and entry.org_id == meeting.org_id
+    assert (entry.subject_type, entry.subject_id) == ("meetings.minutes", minutes.pk)
+    assert "Xuất biên bản" in entry.summary and "Word" in entry.summary
+    assert entry.after["format"] == "docx" and entry.after["via"] == "page"
+    assert entry.after["file"] in download["Content-Disposition"]
     assert demo.client("dangvien1").get(url).status_code == 403
     client.post(url, {"action": "correct", "reason": "Bổ sung ý kiến"})
     assert Minutes.objects.filter(meeting=meeting).count() == 2

@@ -238,5 +238,7 @@ def test_header_and_docx_in_party_format(held: Meeting, personas: Any) -> None:
     assert "BIÊN BẢN" in text
     assert "Lê Văn Cường" in text and "Đi viện" in text
     assert "Chi bộ quyết nghị tiếp tục vận động làm đường." in text
+    assert "bắt đầu lúc 08 giờ 00, ngày 10/03/2026" in text
+    assert "kết thúc lúc 09 giờ 40 cùng ngày (100 phút)" in text
     assert "CHỦ TRÌ" in cells and "THƯ KÝ" in cells
     assert Minutes.objects.count() == 1

@@ -268,3 +268,42 @@ def test_the_command_queues_the_task_and_the_worker_sends(demo_live: Any, settin
     call_command("meeting_reminders")
     call_command("db_worker", "--batch", "--interval", "0")
     assert len(mail.outbox) == 4
+
+
+def test_reminders_follow_the_roll_on_the_meeting_day(demo: Any) -> None:
+    """The roll of the meeting day, not today's records: a member of another cell staying
+    here is reminded here; a member whose membership ends before the meeting is not; a
+    member whose stay elsewhere, already agreed, begins after the meeting is reminded at
+    home."""
+    cell, other = demo.org("DU-DT-CB01"), demo.org("DU-DT-CB02")
+    today = timezone.localdate()
+    soon = meeting(cell, days=1.5)
+    meeting_day = timezone.localtime(soon.starts_at).date()
+    guest = member_of("DU-DT-CB02", index=0)
+    leaving, back = member_of("DU-DT-CB01", index=0), member_of("DU-DT-CB01", index=1)
+    for person, address in ((guest, "khach@example.vn"), (leaving, "di@example.vn")):
+        person.email = address
+        person.save(update_fields=["email"])
+    back.email = "ve@example.vn"
+    back.save(update_fields=["email"])
+    Transfer.objects.create(
+        membership=Membership.objects.get(person=guest, org=other, ended_on__isnull=True),
+        person=guest, org=other, kind=TransferKind.TEMPORARY, status=TransferStatus.RECEIVED,
+        target=cell, cause_on=today, starts_on=today - datetime.timedelta(days=30),
+    )  # fmt: skip
+    # Moves away the day of the meeting: not on the roll that day.
+    Membership.objects.filter(person=leaving, org=cell, ended_on__isnull=True).update(
+        ended_on=meeting_day
+    )
+    # Received at CB02 for a stay that begins next week: still expected at home.
+    Transfer.objects.create(
+        membership=Membership.objects.get(person=back, org=cell, ended_on__isnull=True),
+        person=back, org=cell, kind=TransferKind.TEMPORARY, status=TransferStatus.RECEIVED,
+        target=other, cause_on=today, starts_on=meeting_day + datetime.timedelta(days=5),
+    )  # fmt: skip
+    assert meeting_reminders_send().sent == 2
+    assert sorted(m.to[0] for m in mail.outbox) == ["khach@example.vn", "ve@example.vn"]
+    assert set(ReminderSent.objects.filter(meeting=soon).values_list("person_id", flat=True)) == {
+        guest.pk,
+        back.pk,
+    }

@@ -115,6 +115,13 @@ def test_documents_on_the_meeting_page(demo: Any, settings: Any, tmp_path: Path)
         f"/meetings/{meeting.pk}/", {"action": "publish", "document": document.pk}, follow=True
     )
     assert "muộn" in published.content.decode()
+    # An id that is no number names no document: 404, not a server error.
+    for junk in ("abc", "", "1.5"):
+        assert (
+            client.post(f"/meetings/{meeting.pk}/", {"action": "withdraw", "document": junk})
+        ).status_code == 404
+    document.refresh_from_db()
+    assert document.withdrawn_at is None
     assert "Công bố muộn" in member.get(f"/meetings/{meeting.pk}/").content.decode()
     download = member.get(f"/meetings/documents/{document.pk}/")
     assert download.status_code == 200
