@@ -366,25 +366,33 @@ def _rollup_sql(*, table: str, family: bool, within: bool, first: int, deepest: 
     The inner GROUP BY reads the evaluation rows once; the outer one only the per-cell
     sums, a few rows per cell."""
     family_column = "o.family" if family else "''"
+    # Grouped by the org's id first, in the order of the (round, org, grade) index, and
+    # joined to the orgs once per group; the subtree, when asked for, needs its paths.
+    join_subtree = f"JOIN {Org._meta.db_table} s ON s.id = e.org_id" if within else ""
     if not within:
         subtree = ""
     elif connection.vendor == "sqlite":
         # SQLite's LIKE ignores case and so cannot use the path's index; a range can.
-        subtree = "AND o.path >= %s AND o.path < %s"
+        subtree = "AND s.path >= %s AND s.path < %s"
     else:
-        subtree = "AND o.path LIKE %s"
+        subtree = "AND s.path LIKE %s"
     orgs = Org._meta.db_table
     rounds = Round._meta.db_table
     return f"""
-        WITH per_cell AS (
-            SELECT o.path AS path, {family_column} AS family, e.decided_grade AS grade,
-                   r.status AS status, COUNT(*) AS listed,
+        WITH per_org AS (
+            SELECT e.org_id AS org_id, e.decided_grade AS grade, r.status AS status,
+                   COUNT(*) AS listed,
                    SUM(CASE WHEN e.excluded_rule <> '' THEN 1 ELSE 0 END) AS excluded
             FROM {table} e
             JOIN {rounds} r ON r.id = e.round_id
-            JOIN {orgs} o ON o.id = e.org_id
+            {join_subtree}
             WHERE r.year = %s {subtree}
-            GROUP BY o.path, {family_column}, e.decided_grade, r.status
+            GROUP BY e.org_id, e.decided_grade, r.status
+        ),
+        per_cell AS (
+            SELECT o.path AS path, {family_column} AS family, p.grade, p.status, p.listed,
+                   p.excluded
+            FROM per_org p JOIN {orgs} o ON o.id = p.org_id
         ),
         depths AS ({_depths_sql(first, deepest)}),
         rolled AS (
