@@ -1234,6 +1234,8 @@ MUST_READ = {
     "orgs/<str:code>/initiatives/",
     "orgs/<str:code>/initiatives/overlaps/",
     "/api/v1/orgs/{code}/initiative-totals",
+    "orgs/<str:code>/evaluation/stats/",
+    "/api/v1/orgs/{code}/evaluation-stats",
 }
 NEEDS_PERSON = {"people/<int:person_id>/", "/api/v1/members/{person_id}"}
 
