@@ -284,6 +284,14 @@ def _locked_meeting(meeting: Meeting) -> Meeting:
     return Meeting.objects.select_for_update(of=("self",)).select_related("org").get(pk=meeting.pk)
 
 
+def roll_call_frozen(*, meeting: Meeting) -> bool:
+    """Whether the current minutes are signed and locked, so the roll call waits for a
+    correction of the minutes."""
+    return Minutes.objects.filter(
+        meeting=meeting, replaced_by__isnull=True, locked_at__isnull=False
+    ).exists()
+
+
 def _check_roll_call_open(meeting: Meeting, today: datetime.date) -> None:
     check_meeting_org_active(meeting)
     if meeting.status == MeetingStatus.CANCELLED:
@@ -299,8 +307,7 @@ def _check_roll_call_open(meeting: Meeting, today: datetime.date) -> None:
     # The signed minutes state the counts of this roll call: changing it under them would
     # leave the locked minutes and the meeting disagreeing (Hướng dẫn 12-HD/BTCTW: the
     # minutes, signed by the chair and the minute-taker, are the record of the meeting).
-    current = Minutes.objects.filter(meeting=meeting, replaced_by__isnull=True).first()
-    if current is not None and current.is_locked:
+    if roll_call_frozen(meeting=meeting):
         raise ValidationError(
             {
                 "meeting": _(

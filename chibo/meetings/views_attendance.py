@@ -38,6 +38,7 @@ from chibo.meetings.attendance import (
     meeting_guests,
     meeting_roll,
     person_of,
+    roll_call_frozen,
     roll_call_record,
 )
 from chibo.meetings.minutes import (
@@ -159,6 +160,7 @@ def attendance(request: HttpRequest, meeting_id: int) -> HttpResponse:
         else:
             messages.success(request, done)
             return redirect("meeting_attendance", meeting.pk)
+    frozen = roll_call_frozen(meeting=meeting)
     rows = []
     for line in roll:
         key = str(line.person.pk)
@@ -176,7 +178,9 @@ def attendance(request: HttpRequest, meeting_id: int) -> HttpResponse:
         "guests": meeting_guests(meeting=meeting),
         "assigned": meeting_assigned(meeting=meeting) if can_manage else [],
         "guest_roles": GuestRole.choices,
+        "frozen": frozen,
         "can_record": can_manage
+        and not frozen
         and meeting.status != MeetingStatus.CANCELLED
         and meeting_day(meeting) <= timezone.localdate(),
     }

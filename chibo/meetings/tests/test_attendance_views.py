@@ -151,7 +151,14 @@ def test_minutes_written_signed_locked_downloaded_and_corrected(demo: Any) -> No
     assert entry.after["format"] == "docx" and entry.after["via"] == "page"
     assert entry.after["file"] in download["Content-Disposition"]
     assert demo.client("dangvien1").get(url).status_code == 403
+    # Locked minutes freeze the roll call: the page says so, and a post is refused.
+    roll_url = f"/meetings/{meeting.pk}/attendance/"
+    frozen = client.get(roll_url).content.decode()
+    assert "Biên bản đã ký và khóa" in frozen and "Lưu điểm danh" not in frozen
+    refused = client.post(roll_url, roll_post(meeting))
+    assert refused.status_code == 200 and "sửa biên bản trước" in refused.content.decode()
     client.post(url, {"action": "correct", "reason": "Bổ sung ý kiến"})
+    assert "Lưu điểm danh" in client.get(roll_url).content.decode()
     assert Minutes.objects.filter(meeting=meeting).count() == 2
     old = client.get(f"/meetings/{meeting.pk}/minutes/{minutes.pk}/")
     assert "Đã có bản sửa đổi" in old.content.decode()
