@@ -194,19 +194,6 @@ class MembershipEditForm(MembershipFieldsMixin):
             max_length=300,
             help_text=_("Cần khi hội viên, đoàn viên thôi sinh hoạt hoặc từ trần."),
         )
-        self.current_status = membership.status
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        status = data.get("status")
-        if (
-            "reason" in self.fields
-            and status
-            and status != getattr(self, "current_status", status)
-            and not (data.get("reason") or "").strip()
-        ):
-            self.add_error("reason", _("Cần ghi lý do khi đổi tư cách."))
-        return data
 
 
 class MemberFilterForm(forms.Form):

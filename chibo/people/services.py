@@ -25,6 +25,7 @@ from chibo.people.models import (
     ASSOCIATION_STATUSES,
     CLOSING_STATUSES,
     PARTY_STATUSES,
+    TRANSFER_PENDING_STATUSES,
     EndReason,
     Gender,
     Membership,
@@ -32,6 +33,7 @@ from chibo.people.models import (
     Person,
     Position,
     Title,
+    Transfer,
 )
 from chibo.people.validators import validate_citizen_id, validate_phone
 
@@ -388,6 +390,59 @@ def membership_update(
         after=after,
     )
     return membership
+
+
+@transaction.atomic
+def membership_edit(
+    *,
+    membership: Membership,
+    joined_on: datetime.date | None,
+    official_on: datetime.date | None,
+    card_number: str,
+    status: str = "",
+    reason: str = "",
+    actor: User | None = None,
+) -> Membership:
+    """The member's edit page: the facts of a membership, and an association member's
+    standing (active, left, deceased) with its reason. A party member's standing never
+    changes here: it needs its date, reason and decision (chibo.people.statuses)."""
+    name = membership.person.full_name
+    new_status = status or membership.status
+    if new_status != membership.status:
+        if membership.family == Family.PARTY:
+            raise ValidationError(
+                {
+                    "status": _(
+                        "Tư cách đảng viên của %(name)s chỉ đổi ở trang “Thay đổi tư cách”, "
+                        "với ngày, lý do và quyết định."
+                    )
+                    % {"name": name}
+                }
+            )
+        if not nfc(reason).strip():
+            raise ValidationError({"reason": _("Cần ghi lý do khi đổi tư cách.")})
+        closing = new_status in CLOSING_STATUSES
+        pending = Transfer.objects.filter(
+            person_id=membership.person_id, status__in=TRANSFER_PENDING_STATUSES
+        )
+        if closing and pending.exists():
+            raise ValidationError(
+                {
+                    "status": _(
+                        "%(name)s đang có việc chuyển sinh hoạt chưa xong; hãy hủy việc đó trước."
+                    )
+                    % {"name": name}
+                }
+            )
+    return membership_update(
+        membership=membership,
+        status=new_status,
+        joined_on=joined_on,
+        official_on=official_on,
+        card_number=card_number,
+        reason=reason,
+        actor=actor,
+    )
 
 
 def _membership_move(

@@ -81,7 +81,7 @@ from chibo.people.selectors import (
     person_memberships_for,
     person_positions_for,
 )
-from chibo.people.services import member_add, membership_update, person_update
+from chibo.people.services import member_add, membership_edit, person_update
 from chibo.people.views_lifecycle import member_list_guests, org_party_block, party_life_panel
 
 # --- home ------------------------------------------------------------------------------
@@ -630,11 +630,9 @@ def _chosen_membership(editable: list[Membership], wanted: str) -> Membership | 
 
 
 def _update_membership(request: HttpRequest, membership: Membership, data: dict[str, Any]) -> None:
-    # A party member's status stays: changes of standing have their own pages
-    # (chibo.people.statuses). The form offers an association member's only when it may.
-    membership_update(
+    membership_edit(
         membership=membership,
-        status=data.get("status") or membership.status,
+        status=data.get("status") or "",
         joined_on=data.get("joined_on"),
         official_on=data.get("official_on"),
         card_number=data.get("card_number") or "",

@@ -110,3 +110,46 @@ def test_the_standing_page_still_demands_date_reason_and_decision(demo):
     assert response.status_code == 200
     membership.refresh_from_db()
     assert membership.status == MembershipStatus.OFFICIAL and membership.ended_on is None
+
+
+def test_the_edit_service_holds_the_rules_without_the_form(demo):
+    from django.core.exceptions import ValidationError
+
+    from chibo.people.models import Transfer, TransferKind, TransferStatus
+    from chibo.people.services import membership_edit
+
+    party = cell_member(demo, "DU-DT-CB01")
+    with pytest.raises(ValidationError) as refused:
+        membership_edit(
+            membership=party, status=MembershipStatus.DECEASED, reason="Từ trần",
+            joined_on=party.joined_on, official_on=party.official_on, card_number="",
+        )  # fmt: skip
+    assert "Thay đổi tư cách" in refused.value.message_dict["status"][0]
+    women = (
+        Membership.objects.filter(
+            org__code="HLHPN-DT-CH01", ended_on__isnull=True, status=MembershipStatus.ACTIVE
+        )
+        .select_related("person")
+        .order_by("pk")
+        .first()
+    )
+    assert women is not None
+    assert women.joined_on is not None
+    with pytest.raises(ValidationError) as no_reason:
+        membership_edit(
+            membership=women, status=MembershipStatus.LEFT,
+            joined_on=women.joined_on, official_on=None, card_number="",
+        )  # fmt: skip
+    assert no_reason.value.message_dict == {"reason": ["Cần ghi lý do khi đổi tư cách."]}
+    Transfer.objects.create(
+        person=women.person, membership=women, org=women.org, kind=TransferKind.OFFICIAL,
+        status=TransferStatus.REQUESTED, cause_on=women.joined_on,
+    )  # fmt: skip
+    with pytest.raises(ValidationError) as pending:
+        membership_edit(
+            membership=women, status=MembershipStatus.LEFT, reason="Đi xa",
+            joined_on=women.joined_on, official_on=None, card_number="",
+        )  # fmt: skip
+    assert "chuyển sinh hoạt chưa xong" in pending.value.message_dict["status"][0]
+    women.refresh_from_db()
+    assert women.status == MembershipStatus.ACTIVE and women.ended_on is None
