@@ -25,15 +25,17 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 import openpyxl
 import pytest
 from django.apps import apps
 from django.http import HttpResponse
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
 
 import chibo
 from chibo.api import api
@@ -146,6 +148,7 @@ POST_DATA = {
     "official_on": "01/01/2011",
     "m-status": "removed",
     "m-reason": "Thử quyền",
+    "reason": "Thử quyền",
     "action": "grant",
     "role": "50",
     "confirm": "on",
@@ -160,10 +163,34 @@ POST_DATA = {
     "password2": "Xam-Nhap-2025!",
 }
 
-# Form fields that name an object, by the URL argument whose values they take. The
-# matrix posts outside objects in them on routes opened with inside objects: a form must
-# not move, merge or grant into somewhere its user cannot see.
-BODY_REFS: dict[str, str] = {"target": "code", "org": "code", "person": "person_id"}
+# Form fields that name an object, by the kind of object: a URL argument of KWARGS, or
+# one of BODY_KINDS for objects no URL names. The matrix posts outside objects in them
+# (and a value naming nothing) on routes opened with inside objects: a form must not move,
+# merge, grant, publish or end anything its user cannot see. A prefixed field
+# ("agenda-person") counts by its last part. A new form field naming an object belongs here.
+BODY_REFS: dict[str, str] = {
+    "target": "code",
+    "org": "code",
+    "person": "person_id",
+    "owner_person": "person_id",
+    "preparer": "person_id",
+    "chair": "person_id",
+    "minute_taker": "person_id",
+    "attendee": "person_id",
+    "document": "document_id",
+    "theme": "theme_id",
+    "topic": "topic_id",
+    "initiative": "initiative_id",
+    "assignment": "assignment",
+    "grant": "grant",
+    "indicator": "indicator",
+    "payment": "payment",
+    "excuse": "excuse",
+    "evaluation": "evaluation",
+}
+# A value naming no object at all: answered like an unknown one (200 with an error, or
+# 404), never a server error.
+NOT_AN_ID = "abc"
 
 # Bodies for API operations that write, by (method, path): required before such an
 # operation is covered, so that a 404 is not merely a 422 for an empty body.
@@ -206,6 +233,7 @@ class Sight:
     outside_people: list[int]
     inside_org: str
     inside_people: list[int]
+    own_units: set[str] = field(default_factory=set)
     writable_orgs: set[str] = field(default_factory=set)
     inside_positions: list[int] = field(default_factory=list)
     outside_positions: list[int] = field(default_factory=list)
@@ -252,7 +280,8 @@ def _incoming_transfers() -> list[tuple[int, str]]:
     )
 
 
-def sight_for(username: str) -> Sight:
+def sight_for(username: str, inside_code: str | None = None) -> Sight:
+    """What `username` sees; `inside_code` opens another of its orgs than INSIDE_ORG's."""
     user = User.objects.get(username=username)
     person_id = Person.objects.filter(user=user).values_list("pk", flat=True).first()
     orgs = list(Org.objects.values_list("code", "path"))
@@ -289,7 +318,7 @@ def sight_for(username: str) -> Sight:
     if nobody is not None and nobody != person_id:
         outside_people.append(nobody)
 
-    inside_code = INSIDE_ORG[username]
+    inside_code = inside_code or INSIDE_ORG[username]
     assert inside_code in openable, f"INSIDE_ORG[{username!r}] = {inside_code} is not opened"
     others = sorted(pid for pid, code in memberships if code == inside_code and pid != person_id)
     inside_people = ([person_id] if person_id else []) + (
@@ -307,6 +336,7 @@ def sight_for(username: str) -> Sight:
         outside_people=outside_people,
         inside_org=inside_code,
         inside_people=inside_people,
+        own_units=own_units,
         **_position_sight(username, orgs, inside_code),
     )
 
@@ -574,6 +604,19 @@ KWARGS: dict[str, Kwarg] = {
         inside=lambda s: _initiatives(s, inside=True)[:2],
         outside=lambda s: _initiatives(s, inside=False),
     ),
+    # Results and fund rows are read with their model; officers of its unit void them.
+    "result_id": Kwarg(
+        inside=lambda s: _initiative_rows("result", s, inside=True)[:2],
+        outside=lambda s: _initiative_rows("result", s, inside=False),
+    ),
+    "contribution_id": Kwarg(
+        inside=lambda s: _initiative_rows("contribution", s, inside=True)[:2],
+        outside=lambda s: _initiative_rows("contribution", s, inside=False),
+    ),
+    "payout_id": Kwarg(
+        inside=lambda s: _initiative_rows("payout", s, inside=True)[:2],
+        outside=lambda s: _initiative_rows("payout", s, inside=False),
+    ),
     # Movements reach the units under the committee that launched them: inside are those
     # launched above the persona's inside org, outside those neither in nor above its orgs.
     "movement_id": Kwarg(
@@ -585,7 +628,71 @@ KWARGS: dict[str, Kwarg] = {
         inside=lambda s: [_import_job(s.inside_org)],
         outside=lambda s: [_import_job(code) for code in [*s.outside_orgs[:4], OUTSIDER_CELL]],
     ),
+    # Evaluation rounds are reached by those who open an org in their subtree (a cell's
+    # secretary opens the commune's round to reach the cell): inside is the round over the
+    # persona's inside org, outside every round whose subtree it opens nothing of.
+    "round_id": Kwarg(
+        inside=lambda s: _rounds(s, inside=True),
+        outside=lambda s: _rounds(s, inside=False),
+    ),
+    # A member's evaluation is read by the member and the readers of the unit keeping it.
+    "evaluation_id": Kwarg(
+        inside=lambda s: _evaluations(s, inside=True),
+        outside=lambda s: _evaluations(s, inside=False),
+    ),
 }
+
+
+# Objects that forms name in their bodies though no URL does: only outside values are
+# needed (the inside ones are those the page itself offers).
+BODY_KINDS: dict[str, Kwarg] = {
+    # A committee's assignment of a member to follow a cell: outside, those of cells the
+    # persona does not manage.
+    "assignment": Kwarg(inside=lambda s: [], outside=lambda s: _assignments(s)),
+    "grant": Kwarg(inside=lambda s: [], outside=lambda s: _grants(s)),
+    "indicator": Kwarg(
+        inside=lambda s: [],
+        outside=lambda s: _unit_rows("initiatives.Indicator", "initiative__org__code", s),
+    ),
+    "payment": Kwarg(
+        inside=lambda s: [], outside=lambda s: _unit_rows("fees.FeePayment", "org__code", s)
+    ),
+    "excuse": Kwarg(
+        inside=lambda s: [], outside=lambda s: _unit_rows("fees.FeeExcuse", "org__code", s)
+    ),
+    "evaluation": Kwarg(
+        inside=lambda s: [],
+        outside=lambda s: _unit_rows("evaluation.MemberEvaluation", "org__code", s),
+    ),
+}
+
+
+def ref_kind(field_name: str) -> Kwarg | None:
+    """How to fill a posted field that names an object, or None for any other field."""
+    kind = BODY_REFS.get(field_name) or BODY_REFS.get(field_name.rsplit("-", 1)[-1])
+    if kind is None:
+        return None
+    return KWARGS.get(kind) or BODY_KINDS[kind]
+
+
+def _unit_rows(label: str, code_field: str, sight: Sight) -> list[int]:
+    """Rows of a model owned by orgs the persona does not open."""
+    rows = apps.get_model(label).objects.order_by("pk").values_list("pk", code_field)
+    return [pk for pk, code in rows if code not in sight.openable_orgs]
+
+
+def _assignments(sight: Sight) -> list[int]:
+    from chibo.meetings.models import AttendanceAssignment
+
+    rows = AttendanceAssignment.objects.order_by("pk").values_list("pk", "org__code")
+    return [pk for pk, code in rows if code not in sight.writable_orgs]
+
+
+def _grants(sight: Sight) -> list[int]:
+    from chibo.orgs.models import Grant
+
+    rows = Grant.objects.order_by("pk").values_list("pk", "org__code")
+    return [pk for pk, code in rows if code not in sight.writable_orgs]
 
 
 def _meeting(code: str) -> int:
@@ -689,6 +796,19 @@ def _initiatives(sight: Sight, *, inside: bool) -> list[int]:
     return [pk for pk, code in rows if (code in sight.openable_orgs) == inside]
 
 
+def _initiative_rows(kind: str, sight: Sight, *, inside: bool) -> list[int]:
+    from chibo.initiatives.models import FundContribution, FundPayout, ResultEntry
+
+    rows: Any
+    if kind == "result":
+        rows = ResultEntry.objects.values_list("pk", "indicator__initiative__org__code")
+    elif kind == "contribution":
+        rows = FundContribution.objects.values_list("pk", "fund__initiative__org__code")
+    else:
+        rows = FundPayout.objects.values_list("pk", "fund__initiative__org__code")
+    return [pk for pk, code in rows.order_by("pk") if (code in sight.openable_orgs) == inside]
+
+
 def _movements(sight: Sight, *, inside: bool) -> list[int]:
     from chibo.initiatives.models import Movement
 
@@ -714,6 +834,44 @@ def _import_job(code: str) -> int:
         org=Org.objects.get(code=code), filename="danh-sach.xlsx", file_format="xlsx"
     )
     return job.pk
+
+
+# Orgs the matrix opens an evaluation round for: the commune, the women's union's party
+# cell committee, the commune's women's union and the outsider's province.
+EVALUATION_ROUND_ORGS = ("DU-DT", "DU-HLHPN", "HLHPN-DT", OUTSIDER_ROOT)
+
+
+def _rounds(sight: Sight, *, inside: bool) -> list[int]:
+    from chibo.evaluation.models import Round
+
+    paths = dict(Org.objects.values_list("code", "path"))
+    opened = [paths[code] for code in sight.openable_orgs]
+    rows = list(Round.objects.order_by("pk").values_list("pk", "org__path"))
+    if inside:
+        return [pk for pk, path in rows if paths[sight.inside_org].startswith(path)][:1]
+    return [pk for pk, path in rows if not any(o.startswith(path) for o in opened)]
+
+
+def _evaluations(sight: Sight, *, inside: bool) -> list[int]:
+    from chibo.evaluation.models import MemberEvaluation
+
+    rows = list(MemberEvaluation.objects.order_by("pk").values_list("pk", "org__code", "person_id"))
+    if inside:
+        own = [pk for pk, _code, pid in rows if pid == sight.person_id][:1]
+        other = [
+            pk
+            for pk, code, pid in rows
+            if code == sight.inside_org and code in sight.readable_orgs and pid != sight.person_id
+        ]
+        return own + other[:1]
+    seen: set[str] = set()
+    outside: list[int] = []
+    for pk, code, pid in rows:
+        if code in sight.readable_orgs or pid == sight.person_id or code in seen:
+            continue
+        seen.add(code)
+        outside.append(pk)
+    return outside
 
 
 def _admissions(sight: Sight, *, inside: bool) -> list[int]:
@@ -856,6 +1014,8 @@ def plan_records(demo: Any, outsider: Person) -> None:
     """Themes and documents issued by the province, the women's union and the outsider's
     province, and a commitment of every persona and of the outsider, so that the study
     pages are walked with something inside and outside each persona's scope."""
+    from django.core.files.base import ContentFile
+
     from chibo.plans.models import Commitment, Document, Theme
 
     year = datetime.date.today().year
@@ -864,9 +1024,13 @@ def plan_records(demo: Any, outsider: Person) -> None:
         theme = Theme.objects.create(
             org=org, kind="annual", title=f"Chuyên đề năm {year}", year=year, end_year=year
         )
-        Document.objects.create(
+        document = Document.objects.create(
             org=org, theme=theme, kind="plan", title="Kế hoạch học tập", body="Nội dung."
         )
+        # With its file, so the download route is walked inside and outside the scope.
+        document.file.save("Kế hoạch.pdf", ContentFile(b"%PDF-1.4 thu quyen"), save=False)
+        document.file_name = "Kế hoạch.pdf"
+        document.save(update_fields=["file", "file_name"])
     seen: set[int] = set()
     for username in (*PERSONAS, "admin"):
         person = Person.objects.filter(user__username=username).first()
@@ -903,11 +1067,13 @@ def initiative_records(demo: Any, outsider: Person) -> None:
         Award,
         Criterion,
         FundContribution,
+        FundPayout,
         Indicator,
         IndicatorKind,
         Initiative,
         MeasureUnit,
         Movement,
+        ResultEntry,
         SavingsFund,
     )
     from chibo.initiatives.services import catalogue_ensure
@@ -927,8 +1093,14 @@ def initiative_records(demo: Any, outsider: Person) -> None:
             org=org, kind="savings", title="Hũ gạo thử quyền", title_folded="hu gao thu quyen",
             tasks="Góp gạo", ward_code=org.ward_code, starts_on=day,
         )  # fmt: skip
-        Indicator.objects.create(initiative=initiative, kind=kind, unit=kg, target=Decimal(100))
+        indicator = Indicator.objects.create(
+            initiative=initiative, kind=kind, unit=kg, target=Decimal(100)
+        )
+        ResultEntry.objects.create(indicator=indicator, on=day, quantity=Decimal(5), unit=kg)
         fund = SavingsFund.objects.create(initiative=initiative, unit=dong)
+        FundPayout.objects.create(
+            fund=fund, beneficiary="Hộ thử quyền", on=day, amount=Decimal(1), reason="Thử"
+        )
         member = Membership.objects.filter(org=org, ended_on__isnull=True).first()
         assert member is not None
         FundContribution.objects.create(
@@ -949,14 +1121,56 @@ def initiative_records(demo: Any, outsider: Person) -> None:
 
 
 @pytest.fixture
+def assignment_records(demo: Any, outsider: Person) -> None:
+    """Committee members assigned to follow cells: one in danguy's cell (its form to end
+    it is walked), others in cells outside most personas' scope."""
+    from chibo.meetings.models import AttendanceAssignment
+
+    committee = Person.objects.get(user__username="danguy")
+    for code, person in (
+        ("DU-DT-CB05", committee),
+        ("DU-HLHPN-CB1", outsider),
+        ("HLHPN-DT-CH02", outsider),
+        (OUTSIDER_CELL, outsider),
+    ):
+        AttendanceAssignment.objects.create(org=Org.objects.get(code=code), person=person)
+
+
+@pytest.fixture
+def evaluation_records(demo: Any, outsider: Person) -> Iterator[None]:
+    """Evaluation rounds over the commune, another party committee, the women's union and
+    the outsider's province, under the workflow tests' own rule set."""
+    from chibo.evaluation.rules import _REGISTRY, register
+    from chibo.evaluation.services import round_open
+    from chibo.evaluation.tests.flow_rules import FLOW_YEAR, FlowRules
+
+    rules = register(FlowRules())
+    admin = User.objects.get(username="admin")
+    for code in EVALUATION_ROUND_ORGS:
+        round_open(
+            user=admin,
+            org=Org.objects.get(code=code),
+            year=FLOW_YEAR,
+            reference_date=datetime.date(FLOW_YEAR, 12, 1),
+        )
+    yield
+    _REGISTRY.pop(rules.code, None)
+
+
+@pytest.fixture
 def sight(
     request: pytest.FixtureRequest,
     outsider: Person,
     fee_records: None,
     plan_records: None,
     initiative_records: None,
+    evaluation_records: None,
+    assignment_records: None,
 ) -> Sight:
-    found = sight_for(request.param)
+    username, inside_code = (
+        request.param if isinstance(request.param, tuple) else (request.param, None)
+    )
+    found = sight_for(username, inside_code)
     # Rows the URL arguments name are made before a check counts rows, not during it.
     for name in ("meeting_id", "minutes_id", "topic_id", "document_id"):
         if name in KWARGS:
@@ -972,14 +1186,131 @@ def sight(
 
 
 def row_counts() -> dict[str, int]:
+    """Rows of every table of every app (a new app is counted without being named), but
+    the log-in machinery's own: sessions and failed log-in attempts are no writes."""
     from chibo.core.models import AuditEntry
 
-    labels = {"core", "orgs", "people", "fees", "meetings", "plans", "initiatives"}
-    models = [m for m in apps.get_models() if m._meta.app_label in labels]
+    skipped = {"sessions", "axes"}
+    models = [m for m in apps.get_models() if m._meta.app_label not in skipped]
     counts = {m._meta.label: m._default_manager.count() for m in models}
     # A download opened on the way (a GET) writes its audit entry: reading, not a form.
     counts["core.AuditEntry"] = AuditEntry.objects.exclude(action="export").count()
     return counts
+
+
+# --- the forms a page offers ------------------------------------------------------------
+
+
+@dataclass
+class PostForm:
+    """One `<form method="post">` of a page: what a browser would send, field by field."""
+
+    url: str
+    fields: dict[str, list[str]] = field(default_factory=dict)
+    buttons: list[tuple[str, str]] = field(default_factory=list)
+
+    def bodies(self, username: str) -> list[dict[str, Any]]:
+        """The body for each named submit button (one body when there is none): the
+        page's own values, POST_DATA where the page leaves a field empty."""
+        base: dict[str, Any] = {**POST_DATA, "username": username}
+        for name, values in self.fields.items():
+            if any(values):
+                base[name] = values if len(values) > 1 else values[0]
+        variants = list(dict.fromkeys(self.buttons))[:4] or [None]
+        return [base if b is None else {**base, b[0]: b[1]} for b in variants]
+
+
+class _FormParser(HTMLParser):
+    # Fields a page leaves empty get a plausible value, so that a form is not refused as
+    # incomplete before its object reference is looked at.
+    FILLERS = {"date": "2026-07-01", "number": "1", "email": "xam.nhap@example.com"}
+
+    def __init__(self, url: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.url = url
+        self.forms: list[PostForm] = []
+        self._form: PostForm | None = None
+        self._select: str | None = None
+        self._first_option: str | None = None
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {key: value or "" for key, value in attrs}
+        if tag == "form":
+            self._form = None
+            if a.get("method", "get").lower() == "post":
+                target = urljoin(self.url, a.get("action") or self.url)
+                self._form = PostForm(url=urlsplit(target).path)
+                self.forms.append(self._form)
+            return
+        form, name = self._form, a.get("name", "")
+        if form is None:
+            return
+        if tag == "input" and name:
+            kind = a.get("type", "text").lower()
+            if kind in ("submit", "image", "button"):
+                form.buttons.append((name, a.get("value", "")))
+            elif kind in ("checkbox", "radio"):
+                values = form.fields.setdefault(name, [])
+                if "checked" in a:
+                    values.append(a.get("value") or "on")
+            elif kind != "file":
+                value = a.get("value") or self.FILLERS.get(kind, "")
+                if not value and kind in ("text", "search", "tel", ""):
+                    value = "Thử quyền"
+                form.fields.setdefault(name, []).append(value)
+        elif tag == "button" and name and a.get("type", "submit").lower() == "submit":
+            form.buttons.append((name, a.get("value", "")))
+        elif tag == "select" and name:
+            self._select, self._first_option = name, None
+            form.fields.setdefault(name, [])
+        elif tag == "option" and self._select is not None:
+            value = a.get("value", "")
+            if self._first_option is None and value:
+                self._first_option = value
+            if "selected" in a:
+                form.fields[self._select].append(value)
+        elif tag == "textarea" and name:
+            self._textarea = name
+            form.fields.setdefault(name, []).append("")
+
+    def handle_data(self, data: str) -> None:
+        if self._form is not None and self._textarea is not None:
+            self._form.fields[self._textarea][-1] += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self._form = None
+        elif tag == "select" and self._form is not None and self._select is not None:
+            chosen = self._form.fields[self._select]
+            if not chosen and self._first_option is not None:
+                chosen.append(self._first_option)
+            self._select = None
+        elif tag == "textarea" and self._form is not None and self._textarea is not None:
+            if not self._form.fields[self._textarea][-1].strip():
+                self._form.fields[self._textarea][-1] = "Thử quyền"
+            self._textarea = None
+
+
+def post_forms(response: Any, url: str) -> list[PostForm]:
+    """The post forms of a page (none for anything but a page answered 200), but those
+    of public routes every page has: logging out or choosing the language."""
+    if response.status_code != 200 or not response["Content-Type"].startswith("text/html"):
+        return []
+    parser = _FormParser(url)
+    parser.feed(response.content.decode(errors="replace"))
+    return [
+        form
+        for form in parser.forms
+        if form.url.startswith("/") and _route_of(form.url) not in PUBLIC_PAGES
+    ]
+
+
+def _route_of(path: str) -> str:
+    try:
+        return str(resolve(path).route)
+    except Resolver404:
+        return ""
 
 
 # --- the checks ------------------------------------------------------------------------
@@ -1142,39 +1473,152 @@ def sample(values: list[Any]) -> list[Any]:
     return values[:5] + [value for value in values[-2:] if value not in values[:5]]
 
 
-@pytest.mark.parametrize("sight", PERSONAS, indirect=True)
-def test_forms_naming_outside_objects_write_nothing(sight: Sight) -> None:
-    """A form the persona may use, on its own objects, with an outside object chosen in
-    one of its fields: shown again with an error (or 404), never carried out."""
+def naming_problems(sight: Sight, routes: list[PageRoute]) -> tuple[list[str], list[str]]:
+    """Problems, and the fields tried, when the persona posts the forms of its own pages
+    with an outside object (or a value naming nothing) in a field that names an object."""
     problems = []
     used: list[str] = []
     before = row_counts()
-    for route in page_routes():
+    for route in routes:
         for url, what, inside in url_variants(route, sight):
             if not inside:
                 continue
-            page = sight.client.get(url)
-            if page.status_code != 200 or not page["Content-Type"].startswith("text/html"):
-                continue
-            for name, kind in BODY_REFS.items():
-                if f'name="{name}"' not in page.content.decode():
-                    continue
-                used.append(f"{url} {name}")
-                for value in sample(KWARGS[kind].outside(sight)):
-                    data = {**POST_DATA, "username": sight.username, name: value}
-                    response = sight.client.post(url, data)
-                    if response.status_code not in (200, 404):
-                        problems.append(
-                            f"POST {url} ({what}) with {name}={value}: {response.status_code}"
-                        )
+            for form in post_forms(sight.client.get(url), url):
+                for name in form.fields:
+                    kind = ref_kind(name)
+                    if kind is None:
+                        continue
+                    used.append(f"{url} {name}")
+                    for value in [*sample(kind.outside(sight)), NOT_AN_ID]:
+                        for data in form.bodies(sight.username):
+                            response = sight.client.post(form.url, {**data, name: value})
+                            if response.status_code not in (200, 404):
+                                problems.append(
+                                    f"POST {form.url} ({what}) with {name}={value} "
+                                    f"{ {k: data[k] for k, _v in form.buttons if k in data} }: "
+                                    f"{response.status_code}, expected 200 or 404"
+                                )
     after = row_counts()
     if after != before:
         changed = {k: (before[k], after[k]) for k in before if before[k] != after[k]}
         problems.append(f"rows written by forms naming outside objects: {changed}")
+    return problems, used
+
+
+@pytest.mark.parametrize("sight", PERSONAS, indirect=True)
+def test_forms_naming_outside_objects_write_nothing(sight: Sight) -> None:
+    """A form the persona may use, on its own objects, with an outside object chosen in
+    one of its fields: shown again with an error (or 404), never carried out."""
+    problems, used = naming_problems(sight, page_routes())
     if sight.username == "danguy":
-        # The commune committee restructures its cells: the check must have had a form.
-        assert used, "no form with a field naming an org was found for danguy"
+        # The commune committee restructures its cells, ends assignments, publishes
+        # documents: the check must have had those forms.
+        for name in ("target", "document", "assignment"):
+            assert any(u.endswith(f" {name}") for u in used), f"no form of danguy has {name}"
     report(sight, problems)
+
+
+# Pages and API operations where a plain member writes about itself in its own unit: the
+# read-only check leaves them to their own tests for the unit's members, and expects them
+# refused to a reader who is no member there.
+SELF_SERVICE: dict[str | tuple[str, str], str] = {
+    "meetings/<int:meeting_id>/absence/": "a member's notice of absence from a meeting",
+    ("POST", "/api/v1/meetings/{meeting_id}/absence-notices"): "the same, through the API",
+    "orgs/<str:code>/plans/themes/<int:theme_id>/quiz/": "a member takes a theme's quiz",
+    "orgs/<str:code>/library/<int:entry_id>/": "a member marks a document read",
+    "orgs/<str:code>/commitments/write/": "a member writes their own commitment",
+    "commitments/<int:commitment_id>/": "a member edits and submits their own commitment",
+    "orgs/<str:code>/initiatives/new/": "a member registers a model of their own",
+}
+# What every user keeps for themselves, whatever their role: no org's data.
+PERSONAL: dict[str, str] = {"calendar/": "the user's own calendar feed (a private link)"}
+# URL arguments naming the inside org itself: a persona that writes somewhere else is
+# checked only on routes taking these, since a person, admission or transfer it reads
+# may lie where it does write.
+ORG_ONLY_KWARGS = {"code", "fmt"}
+
+# Personas, with an org they open without any right to change it: a reader above
+# (tinhuy), a plain member in their own cell (dangvien1), a committee member on the
+# women's union it watches with a VIEWER grant (danguy).
+READ_ONLY_SIGHTS = [("tinhuy", None), ("dangvien1", None), ("danguy", "HLHPN-DT-CH01")]
+
+
+def read_only_problems(
+    sight: Sight, routes: list[PageRoute], api_list: list[ApiRoute], officer: Client
+) -> list[str]:
+    """Problems when a persona posts, on pages inside its scope, what an officer of the
+    org would post (the forms `officer` is shown), and calls the API's writing operations:
+    403 or 404 (405 where the route takes no post), and nothing written."""
+    assert sight.inside_org not in sight.writable_orgs, f"{sight.username} writes there"
+    own_unit = sight.inside_org in sight.own_units
+
+    def checked(kwargs: tuple[str, ...]) -> bool:
+        return not sight.writable_orgs or set(kwargs) <= ORG_ONLY_KWARGS
+
+    # (url, what, body, strict): the forms an officer is shown must be refused (403,
+    # 404); any other body may also be shown again with an error (200), or, on a self-
+    # service route, with the reason a reader may not use it. Nothing may be written.
+    calls: list[tuple[str, str, dict[str, Any], bool]] = []
+    for route in routes:
+        if route.route in PERSONAL or not checked(route.kwargs):
+            continue
+        if route.route in SELF_SERVICE and own_unit:
+            continue
+        strict = route.route not in SELF_SERVICE
+        for url, what, inside in url_variants(route, sight):
+            if not inside:
+                continue
+            forms = post_forms(officer.get(url), url)
+            calls.append((url, what, {**POST_DATA, "username": sight.username}, False))
+            calls += [
+                (form.url, what, data, strict and _route_of(form.url) not in SELF_SERVICE)
+                for form in forms
+                for data in form.bodies(sight.username)
+            ]
+    problems = []
+    before = row_counts()
+    for url, what, data, strict in calls:
+        response = sight.client.post(url, data)
+        if response.status_code not in (403, 404, 405) and (strict or response.status_code != 200):
+            shown = {k: v for k, v in data.items() if k not in POST_DATA and "csrf" not in k}
+            problems.append(f"POST {url} ({what}) {shown}: {response.status_code}")
+    for api_route in api_list:
+        key = (api_route.method, api_route.path)
+        if api_route.method == "GET" or not checked(api_route.kwargs):
+            continue
+        if key in SELF_SERVICE and own_unit:
+            continue
+        # A reader is told why it may not use a member's own operation: 422 is a refusal.
+        refusals = (403, 404, 422) if key in SELF_SERVICE else (403, 404)
+        body = API_WRITE_BODIES.get(key, {})
+        for url, what, inside in url_variants(api_route, sight):
+            if not inside:
+                continue
+            response = sight.api_client.generic(
+                api_route.method, url, json.dumps(body), content_type="application/json"
+            )
+            if response.status_code not in refusals:
+                problems.append(f"{api_route.method} {url} ({what}): {response.status_code}")
+    after = row_counts()
+    if after != before:
+        changed = {k: (before[k], after[k]) for k in before if before[k] != after[k]}
+        problems.append(f"rows written by a persona that may not write: {changed}")
+    return problems
+
+
+@pytest.fixture
+def officer_client(demo: Any) -> Client:
+    """Shown every form a page has: the superuser."""
+    client = Client()
+    client.force_login(User.objects.get(username="admin"))
+    return client
+
+
+@pytest.mark.parametrize(
+    "sight", READ_ONLY_SIGHTS, indirect=True, ids=[f"{u}-{c or 'own'}" for u, c in READ_ONLY_SIGHTS]
+)
+def test_read_only_personas_write_nothing(sight: Sight, officer_client: Client) -> None:
+    report(sight, read_only_problems(sight, page_routes(), api_routes(), officer_client))
 
 
 @pytest.mark.parametrize("sight", PERSONAS, indirect=True)

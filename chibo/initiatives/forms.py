@@ -23,6 +23,7 @@ from chibo.initiatives.models import (
     ExemplarKind,
     IndicatorKind,
     InitiativeKind,
+    InitiativeStatus,
     MeasureUnit,
     Score,
 )
@@ -554,3 +555,36 @@ class UnitForm(forms.Form):
             "Đơn vị gốc: đồng, kg, m³, kWh, hộ, người, buổi, m, m², cái. Ví dụ: bao 50 kg = 50"
         ),
     )
+
+
+# --- corrections --------------------------------------------------------------------------
+
+
+class VoidForm(forms.Form):
+    """Why a row entered by mistake is voided: the row stays, struck through, with it."""
+
+    reason = forms.CharField(
+        label=_("Lý do hủy"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages=_required(_("Lý do hủy")),
+        help_text=_("Ví dụ: ghi nhầm số, ghi trùng hai lần."),
+    )
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Tình trạng mới"))
+    reason = forms.CharField(
+        label=_("Lý do"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages=_required(_("Lý do")),
+        help_text=_("Ví dụ: đã đạt mục tiêu; hộ được giúp đã thoát nghèo; thiếu kinh phí."),
+    )
+
+    def __init__(self, *args: Any, current: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["status"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(v, label) for v, label in InitiativeStatus.choices if v != current]
+        field.error_messages["invalid_choice"] = gettext("Cần chọn một tình trạng khác hiện nay.")

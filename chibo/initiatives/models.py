@@ -169,6 +169,8 @@ class Initiative(models.Model):
         choices=InitiativeStatus.choices,
         default=InitiativeStatus.RUNNING,
     )
+    # Why the model was finished early or stopped, as the officer wrote it.
+    status_reason = models.CharField(_("lý do đổi tình trạng"), max_length=300, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -240,6 +242,7 @@ class ResultEntry(models.Model):
     voided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    void_reason = models.CharField(_("lý do hủy"), max_length=300, blank=True)
 
     objects = ResultEntryQuerySet.as_manager()
 
@@ -324,6 +327,7 @@ class FundContribution(models.Model):
     )
     recorded_at = models.DateTimeField(default=timezone.now, editable=False)
     voided_at = models.DateTimeField(null=True, blank=True, editable=False)
+    void_reason = models.CharField(_("lý do hủy"), max_length=300, blank=True)
 
     objects = ContributionQuerySet.as_manager()
 
@@ -351,6 +355,7 @@ class FundPayout(models.Model):
     )
     recorded_at = models.DateTimeField(default=timezone.now, editable=False)
     voided_at = models.DateTimeField(null=True, blank=True, editable=False)
+    void_reason = models.CharField(_("lý do hủy"), max_length=300, blank=True)
 
     objects = PayoutQuerySet.as_manager()
 

@@ -649,3 +649,36 @@ def award_counts(*, org: Org, year: int) -> AwardCounts:
         units += row["units"]
     exemplars = Exemplar.objects.filter(org__path__startswith=org.path, year=year).count()
     return AwardCounts(by_form=sorted(by_form), people=people, units=units, exemplars=exemplars)
+
+
+# --- rows corrected by the officers ----------------------------------------------------------
+
+
+def result_entry_get_for(*, user: AnyUser, entry_id: int) -> ResultEntry:
+    """A result of a model the user opens; else 404."""
+    return get_for(
+        ResultEntry.objects.filter(
+            indicator__initiative__in=Initiative.objects.visible_to(user, Role.MEMBER)
+        ).select_related(
+            "indicator__initiative__org", "indicator__kind", "indicator__unit", "unit"
+        ),
+        pk=entry_id,
+    )
+
+
+def contribution_get_for(*, user: AnyUser, contribution_id: int) -> FundContribution:
+    return get_for(
+        FundContribution.objects.filter(
+            fund__initiative__in=Initiative.objects.visible_to(user, Role.MEMBER)
+        ).select_related("fund__initiative__org", "fund__unit", "person", "unit"),
+        pk=contribution_id,
+    )
+
+
+def payout_get_for(*, user: AnyUser, payout_id: int) -> FundPayout:
+    return get_for(
+        FundPayout.objects.filter(
+            fund__initiative__in=Initiative.objects.visible_to(user, Role.MEMBER)
+        ).select_related("fund__initiative__org", "fund__unit"),
+        pk=payout_id,
+    )

@@ -992,3 +992,175 @@ def person_for_org(org: Org, person_id: int) -> Person | None:
     if not _members_of(org, [person_id]):
         return None
     return Person.objects.filter(pk=person_id).first()
+
+
+# --- corrections: a status changed, a row entered by mistake voided (with the reason) --------
+
+REASON_MAX = 300
+
+
+def _reason_errors(reason: str, label: str) -> dict[str, str]:
+    text = nfc(reason)
+    if not text:
+        return {"reason": _("Cần ghi lý do %(what)s.") % {"what": label}}
+    if len(text) > REASON_MAX:
+        return {"reason": _("Lý do dài quá %(n)s ký tự.") % {"n": REASON_MAX}}
+    return {}
+
+
+@transaction.atomic
+def initiative_status_change(
+    *, initiative: Initiative, status: str, reason: str, actor: User | None = None
+) -> Initiative:
+    """Mark a model finished or stopped (or running again when it was marked so by
+    mistake), with the reason, which the model's page shows. Its results stay as they
+    are: what a stopped model achieved still counts in the totals of its year."""
+    initiative = Initiative.objects.select_for_update().get(pk=initiative.pk)
+    errors: dict[str, str] = {}
+    if status not in InitiativeStatus.values:
+        errors["status"] = _("Tình trạng không có trong danh sách.")
+    elif status == initiative.status:
+        errors["status"] = _("Mô hình đã ở tình trạng “%(status)s”.") % {
+            "status": InitiativeStatus(status).label
+        }
+    errors |= _reason_errors(reason, _("đổi tình trạng"))
+    if errors:
+        raise ValidationError(errors)
+    before = snapshot(initiative, ("status", "status_reason"))
+    initiative.status = status
+    initiative.status_reason = nfc(reason)
+    initiative.save(update_fields=["status", "status_reason"])
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.UPDATE,
+        subject=initiative,
+        org_id=initiative.org_id,
+        summary=_("“%(title)s”: %(status)s — %(reason)s")
+        % {
+            "title": initiative.title,
+            "status": InitiativeStatus(status).label.lower(),
+            "reason": initiative.status_reason,
+        },
+        before=before,
+        after={"status": status, "status_reason": initiative.status_reason},
+    )
+    return initiative
+
+
+@transaction.atomic
+def result_entry_void(*, entry: ResultEntry, reason: str, actor: User | None = None) -> ResultEntry:
+    """Void a result entered by mistake: it stays on the page struck through with the
+    reason, and every total leaves it out (they sum `ResultEntry.objects.valid()`)."""
+    entry = ResultEntry.objects.select_for_update().select_related("indicator").get(pk=entry.pk)
+    errors: dict[str, str] = {}
+    if entry.voided_at is not None:
+        errors["__all__"] = _("Kết quả này đã được hủy.")
+    errors |= _reason_errors(reason, _("hủy kết quả"))
+    if errors:
+        raise ValidationError(errors)
+    entry.voided_at = timezone.now()
+    entry.voided_by = actor
+    entry.void_reason = nfc(reason)
+    entry.save(update_fields=["voided_at", "voided_by", "void_reason"])
+    initiative = Initiative.objects.get(pk=entry.indicator.initiative_id)
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.END,
+        subject=entry,
+        org_id=initiative.org_id,
+        summary=_("Hủy kết quả %(amount)s ngày %(day)s của “%(title)s”: %(reason)s")
+        % {
+            "amount": quantity_text(entry.quantity, entry.unit),
+            "day": _date(entry.on),
+            "title": initiative.title,
+            "reason": entry.void_reason,
+        },
+        before={"voided_at": None},
+        after={"voided_at": entry.voided_at.isoformat(), "void_reason": entry.void_reason},
+    )
+    return entry
+
+
+@transaction.atomic
+def contribution_void(
+    *, contribution: FundContribution, reason: str, actor: User | None = None
+) -> FundContribution:
+    """Void a contribution entered by mistake, unless the fund has already paid out more
+    than it would then hold: the balance (contributions − payouts) never goes below zero."""
+    fund = (
+        SavingsFund.objects.select_for_update()
+        .select_related("unit", "initiative")
+        .get(pk=contribution.fund_id)
+    )
+    contribution = FundContribution.objects.select_related("unit", "person").get(pk=contribution.pk)
+    errors: dict[str, str] = {}
+    if contribution.voided_at is not None:
+        errors["__all__"] = _("Khoản đóng góp này đã được hủy.")
+    else:
+        given, paid = fund_balance(fund)
+        if given - contribution.value < paid:
+            errors["__all__"] = _(
+                "Không hủy được: quỹ đã chi %(paid)s, bỏ khoản này thì số đã chi lớn hơn số đã góp."
+            ) % {"paid": quantity_text(paid, fund.unit)}
+    errors |= _reason_errors(reason, _("hủy khoản đóng góp"))
+    if errors:
+        raise ValidationError(errors)
+    contribution.voided_at = timezone.now()
+    contribution.void_reason = nfc(reason)
+    contribution.save(update_fields=["voided_at", "void_reason"])
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.END,
+        subject=contribution,
+        org_id=fund.initiative.org_id,
+        person_id=contribution.person_id,
+        summary=_("Hủy khoản đóng góp %(amount)s của %(name)s vào “%(title)s”: %(reason)s")
+        % {
+            "amount": quantity_text(contribution.quantity, contribution.unit),
+            "name": contribution.person.full_name,
+            "title": fund.initiative.title,
+            "reason": contribution.void_reason,
+        },
+        before={"voided_at": None},
+        after={
+            "voided_at": contribution.voided_at.isoformat(),
+            "void_reason": contribution.void_reason,
+        },
+    )
+    return contribution
+
+
+@transaction.atomic
+def payout_void(*, payout: FundPayout, reason: str, actor: User | None = None) -> FundPayout:
+    """Void a payout entered by mistake: the money is back in the balance."""
+    fund = (
+        SavingsFund.objects.select_for_update()
+        .select_related("unit", "initiative")
+        .get(pk=payout.fund_id)
+    )
+    payout = FundPayout.objects.get(pk=payout.pk)
+    errors: dict[str, str] = {}
+    if payout.voided_at is not None:
+        errors["__all__"] = _("Khoản hỗ trợ này đã được hủy.")
+    errors |= _reason_errors(reason, _("hủy khoản hỗ trợ"))
+    if errors:
+        raise ValidationError(errors)
+    payout.voided_at = timezone.now()
+    payout.void_reason = nfc(reason)
+    payout.save(update_fields=["voided_at", "void_reason"])
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.END,
+        subject=payout,
+        org_id=fund.initiative.org_id,
+        summary=_("Hủy khoản hỗ trợ %(amount)s cho %(who)s từ “%(title)s”: %(reason)s")
+        % {
+            "amount": quantity_text(payout.amount, fund.unit),
+            "who": payout.beneficiary,
+            "title": fund.initiative.title,
+            "reason": payout.void_reason,
+        },
+        before={"voided_at": None},
+        after={"voided_at": payout.voided_at.isoformat(), "void_reason": payout.void_reason},
+    )
+    return payout

@@ -14,6 +14,18 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="fund_contribute",
     ),
     path("initiatives/<int:initiative_id>/fund/payout/", views.payout, name="fund_payout"),
+    path("initiatives/<int:initiative_id>/status/", views.status_change, name="initiative_status"),
+    path("initiatives/results/<int:result_id>/void/", views.result_void_page, name="result_void"),
+    path(
+        "initiatives/contributions/<int:contribution_id>/void/",
+        views.contribution_void_page,
+        name="contribution_void",
+    ),
+    path(
+        "initiatives/payouts/<int:payout_id>/void/",
+        views.payout_void_page,
+        name="payout_void",
+    ),
     path("orgs/<str:code>/initiatives/", views.unit, name="initiatives_unit"),
     path("orgs/<str:code>/initiatives/new/", views.register, name="initiative_register"),
     path("orgs/<str:code>/initiatives/overlaps/", views.overlaps_org, name="overlaps_org"),

@@ -32,7 +32,9 @@ from chibo.initiatives.forms import (
     PayoutForm,
     ResultForm,
     SheetForm,
+    StatusForm,
     UnitForm,
+    VoidForm,
 )
 from chibo.initiatives.measure import quantity_text
 from chibo.initiatives.models import (
@@ -46,6 +48,7 @@ from chibo.initiatives.models import (
 from chibo.initiatives.selectors import (
     award_counts,
     awards_for,
+    contribution_get_for,
     exemplars_for,
     fund_totals,
     fund_view,
@@ -56,7 +59,9 @@ from chibo.initiatives.selectors import (
     movement_sheets,
     movements_for_unit,
     overlaps_for,
+    payout_get_for,
     recent_entries,
+    result_entry_get_for,
     rollup,
     sheet_counts,
     sheet_for,
@@ -65,12 +70,16 @@ from chibo.initiatives.selectors import (
 )
 from chibo.initiatives.services import (
     award_record,
+    contribution_void,
     exemplar_record,
     fund_contribute,
     fund_payout,
     initiative_register,
+    initiative_status_change,
     initiative_validate,
     movement_launch,
+    payout_void,
+    result_entry_void,
     result_record,
     sheet_confirm,
     sheet_self_score,
@@ -406,6 +415,139 @@ def payout(request: HttpRequest, initiative_id: int) -> HttpResponse:
         "form": form,
     }
     return render(request, "initiatives/payout_form.html", context)
+
+
+# --- corrections: status with its reason, rows entered by mistake voided --------------------
+
+
+def _correcting(request: HttpRequest, org: Org) -> None:
+    """Officers of the owning unit, and the committees above it, correct its rows."""
+    require_role(request.user, org.path, Role.OFFICER)
+    if not org.is_active:
+        raise PermissionDenied
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def status_change(request: HttpRequest, initiative_id: int) -> HttpResponse:
+    initiative = initiative_get_for(user=request.user, initiative_id=initiative_id)
+    _correcting(request, initiative.org)
+    form = StatusForm(request.POST or None, current=initiative.status)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = initiative_status_change(
+                initiative=initiative,
+                status=form.cleaned_data["status"],
+                reason=form.cleaned_data["reason"],
+                actor=_actor(request),
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("“%(title)s” nay ở tình trạng: %(status)s.")
+                % {"title": changed.title, "status": changed.get_status_display().lower()},
+            )
+            return redirect("initiative_detail", initiative_id=initiative.pk)
+    context = _base(request, initiative.org) | {"initiative": initiative, "form": form}
+    return render(request, "initiatives/status_form.html", context)
+
+
+def _void_page(
+    request: HttpRequest,
+    *,
+    org: Org,
+    initiative: Any,
+    title: str,
+    summary: str,
+    void: Any,
+    done: str,
+    voided: bool,
+) -> HttpResponse:
+    _correcting(request, org)
+    form = VoidForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            void(reason=form.cleaned_data["reason"], actor=_actor(request))
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, done)
+            return redirect("initiative_detail", initiative_id=initiative.pk)
+    context = _base(request, org) | {
+        "initiative": initiative,
+        "form": form,
+        "page_title": title,
+        "summary": summary,
+        "voided": voided,
+    }
+    return render(request, "initiatives/void_form.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def result_void_page(request: HttpRequest, result_id: int) -> HttpResponse:
+    entry = result_entry_get_for(user=request.user, entry_id=result_id)
+    initiative = entry.indicator.initiative
+    amount = quantity_text(entry.quantity, entry.unit)
+    return _void_page(
+        request,
+        org=initiative.org,
+        initiative=initiative,
+        title=_("Hủy kết quả ghi nhầm"),
+        summary=_("%(day)s · %(label)s: %(amount)s")
+        % {"day": entry.on.strftime("%d/%m/%Y"), "label": str(entry.indicator), "amount": amount},
+        void=lambda **kw: result_entry_void(entry=entry, **kw),
+        done=_("Đã hủy kết quả %(amount)s; tổng cộng không còn tính kết quả này.")
+        % {"amount": amount},
+        voided=entry.voided_at is not None,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contribution_void_page(request: HttpRequest, contribution_id: int) -> HttpResponse:
+    row = contribution_get_for(user=request.user, contribution_id=contribution_id)
+    initiative = row.fund.initiative
+    amount = quantity_text(row.quantity, row.unit)
+    return _void_page(
+        request,
+        org=initiative.org,
+        initiative=initiative,
+        title=_("Hủy khoản đóng góp ghi nhầm"),
+        summary=_("%(day)s · %(name)s: %(amount)s")
+        % {"day": row.on.strftime("%d/%m/%Y"), "name": row.person.full_name, "amount": amount},
+        void=lambda **kw: contribution_void(contribution=row, **kw),
+        done=_("Đã hủy khoản đóng góp %(amount)s của %(name)s.")
+        % {"amount": amount, "name": row.person.full_name},
+        voided=row.voided_at is not None,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def payout_void_page(request: HttpRequest, payout_id: int) -> HttpResponse:
+    row = payout_get_for(user=request.user, payout_id=payout_id)
+    initiative = row.fund.initiative
+    amount = quantity_text(row.amount, row.fund.unit)
+    return _void_page(
+        request,
+        org=initiative.org,
+        initiative=initiative,
+        title=_("Hủy khoản hỗ trợ ghi nhầm"),
+        summary=_("%(day)s · %(who)s: %(amount)s — %(reason)s")
+        % {
+            "day": row.on.strftime("%d/%m/%Y"),
+            "who": row.beneficiary,
+            "amount": amount,
+            "reason": row.reason,
+        },
+        void=lambda **kw: payout_void(payout=row, **kw),
+        done=_("Đã hủy khoản hỗ trợ %(amount)s cho %(who)s; số dư của quỹ đã tính lại.")
+        % {"amount": amount, "who": row.beneficiary},
+        voided=row.voided_at is not None,
+    )
 
 
 # --- overlaps -----------------------------------------------------------------------------

@@ -85,7 +85,7 @@ class ThemeForm(forms.Form):
     document_file = forms.FileField(
         label=_("Tệp toàn văn"),
         required=False,
-        widget=forms.FileInput(attrs={"accept": ACCEPT}),
+        widget=forms.FileInput(attrs={"accept": ACCEPT, "class": "plans-file-input"}),
         error_messages=_FILE_ERRORS,
     )
 
@@ -149,7 +149,7 @@ class DocumentForm(forms.Form):
     file = forms.FileField(
         label=_("Tệp toàn văn"),
         required=False,
-        widget=forms.FileInput(attrs={"accept": ACCEPT}),
+        widget=forms.FileInput(attrs={"accept": ACCEPT, "class": "plans-file-input"}),
         error_messages=_FILE_ERRORS,
     )
 

@@ -122,3 +122,64 @@ def test_branch_registers_a_savings_model_and_the_committee_sees_totals_and_over
     phone.goto("/orgs/HLHPN-DT/initiatives/")
     no_sideways_scroll(phone)
     screenshot(phone, "initiatives-totals-phone")
+
+
+def test_branch_head_voids_a_result_and_the_total_drops(new_page, demo_live):
+    from decimal import Decimal
+
+    from chibo.initiatives.selectors import indicator_progress
+    from chibo.initiatives.services import (
+        FundData,
+        IndicatorData,
+        InitiativeData,
+        catalogue_ensure,
+        initiative_register,
+        result_record,
+    )
+
+    catalogue_ensure()
+    today = timezone.localdate()
+    jar = initiative_register(
+        org=demo_live.org("HLHPN-DT-CH01"),
+        data=InitiativeData(
+            kind="savings", title="Hũ gạo sửa sai", tasks="Góp gạo",
+            starts_on=today.replace(month=1, day=2), ward_code=5830, hamlet="Xóm Sửa Sai",
+            indicators=[IndicatorData(kind="tiet-kiem-gao", unit="kg", target=Decimal(1000))],
+            fund=FundData(unit="dong", in_kind_unit="kg", in_kind_rate=Decimal(15_000)),
+        ),
+    )  # fmt: skip
+    indicator = jar.indicators.get()
+    day = today.replace(month=1, day=5)
+    result_record(indicator=indicator, on=day, quantity=Decimal(300), unit="kg")
+    wrong = result_record(indicator=indicator, on=day, quantity=Decimal("1.5"), unit="tan")
+
+    head = new_page(SMALL_PHONE)
+    log_in(head, "chihoi1")
+    head.goto(f"/initiatives/{jar.pk}/")
+    progress = head.locator(".init-progress").inner_text()
+    assert "1.800 kg" in progress
+    head.get_by_role("link", name="Hủy kết quả này").first.click()
+    head.wait_for_url(f"**/initiatives/results/{wrong.pk}/void/")
+    assert "1,5 tấn" in head.locator("main").inner_text()
+    # Without a reason nothing happens, and the field says why.
+    head.get_by_role("button", name="Hủy dòng này").click()
+    assert "Cần nhập lý do hủy" in head.locator("main").inner_text()
+    head.get_by_label("Lý do hủy").fill("Ghi nhầm tấn thay vì kg")
+    no_sideways_scroll(head)
+    screenshot(head, "initiatives-void-form-phone")
+    head.get_by_role("button", name="Hủy dòng này").click()
+    head.wait_for_url(f"**/initiatives/{jar.pk}/")
+    assert "Đã hủy kết quả" in head.locator(".messages").inner_text()
+    assert "300 kg" in head.locator(".init-progress").inner_text()
+    voided = head.locator(".init-voided")
+    assert "Ghi nhầm tấn thay vì kg" in voided.inner_text()
+    assert (
+        voided.locator(".init-row").evaluate("e => getComputedStyle(e).textDecorationLine")
+        == "line-through"
+    )
+    no_sideways_scroll(head)
+    screenshot(head, "initiatives-voided-phone")
+    (row,) = indicator_progress(initiative=jar)
+    assert row.done == Decimal(300)
+    wrong.refresh_from_db()
+    assert wrong.voided_at is not None

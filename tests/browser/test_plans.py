@@ -5,6 +5,7 @@ document, a cell secretary records the cell's plan, a member writes a commitment
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -111,3 +112,61 @@ def test_theme_plan_commitment_and_approval(new_page, demo_live):
     committee.goto(f"/orgs/DU-DT/commitments/?year={year}")
     assert committee.get_by_role("link", name="Chi bộ xóm Đồng Tiến").is_visible()
     screenshot(committee, "plans-compliance-desktop")
+
+
+PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+FILE_NAME = "Kế hoạch 125-KH-ĐU học tập chuyên đề.pdf"
+
+
+def test_committee_uploads_a_pdf_and_a_cell_secretary_downloads_it(
+    new_page, demo_live, settings, tmp_path
+):
+    from chibo.plans.models import Document
+
+    settings.PLANS_DOCUMENT_DIR = tmp_path / "documents"
+    source = tmp_path / FILE_NAME
+    source.write_bytes(PDF)
+
+    # The commune committee puts the signed plan, as a PDF, in its library.
+    committee = new_page(DESKTOP)
+    log_in(committee, "danguy")
+    committee.goto("/orgs/DU-DT/library/")
+    committee.locator("summary", has_text="Thêm tài liệu").click()
+    committee.get_by_label("Loại văn bản").select_option("plan")
+    committee.get_by_label("Số, ký hiệu").fill("125-KH/ĐU")
+    committee.get_by_label("Trích yếu, tên tài liệu").fill("Kế hoạch học tập chuyên đề năm")
+    committee.get_by_label("Tệp toàn văn").set_input_files(str(source))
+    screenshot(committee, "plans-upload-form-desktop")
+    committee.get_by_role("button", name="Đưa vào tủ tài liệu").click()
+    committee.wait_for_url(re.compile(r".*/orgs/DU-DT/library/\d+/$"))
+    assert "Đã đưa" in committee.locator(".messages").inner_text()
+    document = Document.objects.get(title="Kế hoạch học tập chuyên đề năm")
+    assert document.file_name == FILE_NAME and document.file_size == len(PDF)
+    screenshot(committee, "plans-uploaded-desktop")
+
+    # A renamed file is refused with the problem named, and nothing is saved.
+    fake = tmp_path / "anh-chup.png"
+    fake.write_bytes(PDF)
+    committee.goto("/orgs/DU-DT/library/")
+    committee.locator("summary", has_text="Thêm tài liệu").click()
+    committee.get_by_label("Trích yếu, tên tài liệu").fill("Ảnh chụp giả")
+    committee.get_by_label("Tệp toàn văn").set_input_files(str(fake))
+    committee.get_by_role("button", name="Đưa vào tủ tài liệu").click()
+    committee.wait_for_load_state()
+    assert "không phải tệp PNG" in committee.locator("main").inner_text()
+    assert not Document.objects.filter(title="Ảnh chụp giả").exists()
+
+    # The cell secretary finds it in the cell's library and downloads it on a phone.
+    secretary = new_page(SMALL_PHONE)
+    log_in(secretary, "bithu1")
+    secretary.goto("/orgs/DU-DT-CB01/library/")
+    assert "có tệp đính kèm" in secretary.locator("main").inner_text()
+    secretary.get_by_role("link", name=re.compile("Kế hoạch học tập chuyên đề năm")).click()
+    secretary.wait_for_url(f"**/orgs/DU-DT-CB01/library/{document.pk}/")
+    no_sideways_scroll(secretary)
+    screenshot(secretary, "plans-document-file-phone")
+    with secretary.expect_download() as info:
+        secretary.get_by_role("link", name=re.compile("Tải tệp")).click()
+    download = info.value
+    assert download.suggested_filename == FILE_NAME
+    assert Path(download.path()).read_bytes() == PDF
