@@ -10,7 +10,7 @@ import pytest
 from chibo.core.models import User
 from chibo.orgs.models import Org
 from chibo.people.selectors import letter_key, member_list
-from tests.browser.conftest import DESKTOP, log_in, screenshot
+from tests.browser.conftest import DESKTOP, SCREENSHOTS, log_in, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -50,6 +50,13 @@ def test_next_page_and_letter_jump_on_a_phone(new_page):
     assert "descendants=on" in page.url
     assert _fits(page)
     screenshot(page, "member-list-letter-t-phone")
+    # The full page is 15,000 px tall: what the phone shows first, and the pager at the end.
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "member-list-letter-t-phone-top.png"))
+    page.locator("nav.letter-jump").scroll_into_view_if_needed()
+    page.screenshot(path=str(SCREENSHOTS / "member-list-letter-t-phone-letters.png"))
+    page.locator("nav.pager").scroll_into_view_if_needed()
+    page.screenshot(path=str(SCREENSHOTS / "member-list-letter-t-phone-pager.png"))
 
     if len(from_t) > 50:
         page.get_by_role("link", name="Trang sau ›").click()
@@ -68,5 +75,6 @@ def test_next_page_and_letter_jump_on_a_phone(new_page):
     assert desktop.get_by_text("tìm người có tên bắt đầu bằng “th”").is_visible()
     desktop.goto("/orgs/DU-DT/members/?descendants=on&letter=H")
     screenshot(desktop, "member-list-letter-h-desktop")
+    desktop.screenshot(path=str(SCREENSHOTS / "member-list-letter-h-desktop-top.png"))
     desktop.goto("/orgs/DU-DT/members/?descendants=on&cursor=made-up")
     assert desktop.get_by_role("alert").inner_text().startswith("Đường dẫn chuyển trang")
