@@ -334,9 +334,13 @@ class _Builder:
                     grade = grades[member.membership_id]
                     values.update(self._assessment(member, grade, items, scored, year))
                     if member.membership_id == sick:
-                        values.update(cap_grade=sick_grade, cap_rule=sick_rule)
+                        values.update(cap_grade=sick_grade, cap_rule=sick_rule, sick_leave_months=4)
                     if member.membership_id == disciplined:
-                        values.update(cap_grade=discipline_grade, cap_rule=discipline_rule)
+                        values.update(
+                            cap_grade=discipline_grade,
+                            cap_rule=discipline_rule,
+                            discipline=texts.DISCIPLINE % {"year": year},
+                        )
                 rows.append(
                     MemberEvaluation(
                         round=round_,

@@ -129,6 +129,7 @@ WOMEN_TEXTS: tuple[str, ...] = (
     "Chi hội tham gia tích cực phong trào xây dựng gia đình 5 không, 3 sạch; phát triển thêm "
     "hội viên mới.",
 )
+DISCIPLINE = "Khiển trách, Quyết định số 15-QĐ/ĐU ngày 12/9/%(year)s của Đảng ủy xã"
 JOBS = ("trồng chè", "chăn nuôi", "công tác ở xã", "giảng dạy", "khám chữa bệnh", "của cơ quan")
 
 

@@ -31,6 +31,8 @@ BENCHES: dict[str, tuple[str, bool]] = {
     "meetings": ("chibo.meetings.bench:run_meetings", False),
     # Needs the synthetic province; writes its models and a year of results on first run.
     "follow-initiatives": ("chibo.initiatives.bench:run_follow_initiatives", False),
+    # Needs the synthetic province; writes two years of finished grading rounds on first run.
+    "evaluation": ("chibo.evaluation.bench:run_evaluation", False),
 }
 
 
