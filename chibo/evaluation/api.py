@@ -60,7 +60,9 @@ class ChildOut(FiguresOut):
 
 class RoundOut(Schema):
     id: int
-    org: OrgRef
+    org: OrgRef | None = Field(
+        description="Tổ chức mở đợt; null khi người dùng không được xem tổ chức đó (cấp trên)."
+    )
     year: int
     rule_set: str
     status: str
@@ -103,4 +105,4 @@ def evaluation_stats_get(
         problem = {"type": "value_error", "loc": ["query", "year"], "msg": message}
         return Status(422, {"detail": [{**problem, "message": message}]})
     children = list(org_children(user=user, org=org)) if org.numchild else []
-    return evaluation_stats(org=org, year=chosen, children=children).as_dict()
+    return evaluation_stats(org=org, year=chosen, children=children).as_dict(user=user)

@@ -219,11 +219,16 @@ class EvaluationStats:
     def has_round(self) -> bool:
         return bool(self.rounds)
 
-    def as_dict(self) -> dict[str, object]:
-        """The figures as plain values: the API's answer and the command's JSON."""
+    def as_dict(self, *, user: AnyUser | None = None) -> dict[str, object]:
+        """The figures as plain values: the API's answer and the command's JSON. With a
+        user, a round held by an org the user does not open (the commune's round seen from
+        a cell) is given without its org."""
 
         def ref(org: Org) -> dict[str, str]:
             return {"code": org.code, "name": org.name}
+
+        def round_org(org: Org) -> dict[str, str] | None:
+            return ref(org) if user is None or can_open(user, org) else None
 
         return {
             "org": ref(self.org),
@@ -232,7 +237,7 @@ class EvaluationStats:
             "rounds": [
                 {
                     "id": item.pk,
-                    "org": ref(item.org),
+                    "org": round_org(item.org),
                     "year": item.year,
                     "rule_set": item.rule_set,
                     "status": item.status,
@@ -251,6 +256,18 @@ class EvaluationStats:
                 for child in self.children
             ],
         }
+
+
+def can_open(user: AnyUser, org: Org) -> bool:
+    """Whether the user may see the org named: it is in their scope, as a reader or as
+    one of its members."""
+    return scope_for(user).role_at(org.path) is not None
+
+
+def round_label(user: AnyUser, round_: Round) -> str:
+    """The round's org as a page names it: by name when the user opens it, otherwise as
+    the committee above (a cell's reader sees the commune's round without its name)."""
+    return round_.org.name if can_open(user, round_.org) else _("cấp ủy cấp trên")
 
 
 # --- one node ---------------------------------------------------------------------------

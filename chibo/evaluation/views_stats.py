@@ -26,6 +26,7 @@ from chibo.evaluation.stats import (
     decision_export_audit,
     evaluation_stats,
     round_for_export,
+    round_label,
 )
 from chibo.evaluation.stats_charts import evaluation_stats_charts
 from chibo.orgs.selectors import org_ancestors_visible, org_children, org_get_for
@@ -58,7 +59,11 @@ def stats_page(request: HttpRequest, code: str) -> HttpResponse:
     # Downloads of the year's rounds: of this node when a round covers it, of the round's
     # own organisation when the round lies below it.
     downloads = [
-        (item, org.code if org.path.startswith(item.org.path) else item.org.code)
+        (
+            item,
+            org.code if org.path.startswith(item.org.path) else item.org.code,
+            round_label(user, item),
+        )
         for item in stats.rounds
     ]
     return render(
@@ -78,6 +83,7 @@ def stats_page(request: HttpRequest, code: str) -> HttpResponse:
             ],
             "charts": evaluation_stats_charts(stats),
             "downloads": downloads,
+            "open_rounds": [round_label(user, item) for item in stats.open_rounds],
             "year": year,
             "years": _years(),
             "year_error": year_error,

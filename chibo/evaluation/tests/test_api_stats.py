@@ -72,3 +72,12 @@ def test_queries_do_not_grow_with_the_children(
         assert client.get(URL.format(code="DU-DT-CB01"), {"year": "2024"}).status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get(URL.format(code="DU-DT"), {"year": "2024"}).status_code == 200
+
+
+def test_the_round_above_is_not_named_to_a_cell_reader(demo: Any, data: StatsData) -> None:
+    body = api(demo, "bithu1").get(URL.format(code="DU-DT-CB01"), {"year": "2024"}).json()
+    assert body["rounds"] == [
+        {"id": data.round_2024.pk, "org": None, "year": 2024, "rule_set": "qd124_2023",
+         "status": "finalised"}
+    ]  # fmt: skip
+    assert body["members"]["listed"] == 10

@@ -78,3 +78,12 @@ def test_the_same_queries_for_a_cell_and_a_commune(demo: Any, data: StatsData) -
     assert max(counts) <= 14, counts
     # 18 cells with rows and 13 branches with few: the same queries.
     assert counts[1] == counts[2], counts
+
+
+def test_a_cell_reader_is_not_told_the_name_of_the_commune(demo: Any, data: StatsData) -> None:
+    commune = demo.org("DU-DT").name
+    text = demo.client("bithu1").get("/orgs/DU-DT-CB01/evaluation/stats/?year=2025")
+    body = text.content.decode()
+    assert "Số liệu tạm thời." in body and "cấp ủy cấp trên" in body
+    assert commune not in body
+    assert f"/evaluation/rounds/{data.round_2025.pk}/summary.xlsx?org=DU-DT-CB01" in body
