@@ -2,13 +2,14 @@
 document in the party's document format.
 
 Hướng dẫn 36-HD/VPTW (03/4/2018) of the Central Party Office on the format of party
-documents: A4 paper; margins top and bottom 20-25 mm, left 30-35 mm, right 15-20 mm;
-Times New Roman; on the left the name of the issuing organisation in capitals under the
-name of the organisation above it, with an asterisk below; on the right the heading
-"ĐẢNG CỘNG SẢN VIỆT NAM" in bold capitals, underlined, and under it the place and date in
-italics; the document's name centred in bold capitals; signatures at the end. A list that
-accompanies a decision says so under its name ("Kèm theo Quyết định số … ngày …").
-The paragraph helpers are the minutes' own (chibo/meetings/minutes_docx.py).
+documents, as the meeting minutes apply it (chibo/meetings/minutes_docx.py, whose constants
+and paragraph helpers are used here): A4; the text area 25 mm from the top and bottom, 35 mm
+from the left and 15 mm from the right; Times New Roman 14 pt; on the left the name of the
+organisation above in capitals and the issuing organisation in bold capitals with an
+asterisk below; on the right "ĐẢNG CỘNG SẢN VIỆT NAM" 15 pt bold, underlined, and under it
+the place and date in italics; the document's name centred in bold capitals (15-16 pt). A
+list that accompanies a decision says so under its name ("Kèm theo Quyết định số … ngày …").
+A mass organisation's list takes the national heading and the state margins instead.
 """
 
 from __future__ import annotations
@@ -27,7 +28,14 @@ from docx.table import _Cell
 
 from chibo.evaluation.models import Grade, MemberEvaluation, Round, RoundStatus
 from chibo.evaluation.stats import PARTY_GRADES
-from chibo.meetings.minutes_docx import BODY_SIZE, FONT, _line, _run
+from chibo.meetings.minutes_docx import (
+    BODY_SIZE,
+    FONT,
+    PARTY_MARGINS_MM,
+    STATE_MARGINS_MM,
+    _line,
+    _run,
+)
 from chibo.orgs import divisions
 from chibo.orgs.models import Family, Org
 
@@ -107,8 +115,9 @@ def decision_docx(*, round_: Round, org: Org, day: datetime.date) -> tuple[bytes
     document = Document()
     section = document.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin = section.bottom_margin = Mm(20)
-    section.left_margin, section.right_margin = Mm(30), Mm(15)
+    top, bottom, left, right = PARTY_MARGINS_MM if org.family == Family.PARTY else STATE_MARGINS_MM
+    section.top_margin, section.bottom_margin = Mm(top), Mm(bottom)
+    section.left_margin, section.right_margin = Mm(left), Mm(right)
     style = document.styles["Normal"]
     style.font.name = FONT
     style.font.size = BODY_SIZE

@@ -103,6 +103,10 @@ def test_the_decision_list_names_every_graded_member(demo: Any, data: StatsData)
     assert response.status_code == 200
     assert response["Content-Disposition"].endswith('danh-sach-xep-loai-2024-DU-DT.docx"')
     paragraphs, rows = docx_text(response)
+    section = Document(io.BytesIO(body(response))).sections[0]
+    assert section.page_width is not None and round(section.page_width.mm) == 210
+    margins = (section.top_margin, section.bottom_margin, section.left_margin, section.right_margin)
+    assert [round(m.mm) for m in margins if m is not None] == [25, 25, 35, 15]
     heading = rows[0]
     assert "ĐẢNG CỘNG SẢN VIỆT NAM" in heading[1]
     assert demo.org("DU-DT").name.upper() in heading[0]
