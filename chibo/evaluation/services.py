@@ -111,6 +111,14 @@ def rules_of(round_: Round) -> RuleSet:
     return rule_set(round_.rule_set)
 
 
+def unit_criteria(rules: RuleSet, family: str) -> tuple[Any, ...]:
+    """A unit's criteria: a rule set may give mass-organisation units their own."""
+    method = getattr(rules, "unit_criteria_for", None)
+    if callable(method):
+        return tuple(method(family=family))
+    return rules.unit_criteria
+
+
 def grade_label(grade: str) -> str:
     return str(Grade(grade).label) if grade in Grade.values else grade
 
@@ -731,7 +739,7 @@ def unit_evaluation_self_submit(
         current,
         rules,
         data,
-        criteria=rules.unit_criteria,
+        criteria=unit_criteria(rules, current.org.family),
         grades=_unit_grades(current, rules),
         scored=False,
     )

@@ -57,6 +57,7 @@ from chibo.evaluation.services import (
     evaluations_decide_as_proposed,
     round_finalise,
     round_open,
+    unit_criteria,
     unit_evaluation_decide,
     unit_evaluation_propose,
     unit_evaluation_self_submit,
@@ -322,7 +323,7 @@ def cell_page(request: HttpRequest, round_id: int, code: str) -> HttpResponse:
             request.POST if unit_posted else None,
             prefix="unit",
             initial=SelfForm.initial_for(unit),
-            criteria=rules.unit_criteria,
+            criteria=unit_criteria(rules, org.family),
             grades=[(g.value, g.label) for g in rules.unit_grades(family=family)],
             scored=False,
         )
@@ -625,7 +626,7 @@ def unit_page(request: HttpRequest, round_id: int, code: str) -> HttpResponse:
             else:
                 messages.success(request, _("Đã quyết định xếp loại tập thể."))
                 return redirect("evaluation_unit", round_.pk, org.code)
-    texts = [(c, evaluation.self_text.get(c.code, "")) for c in rules.unit_criteria]
+    texts = [(c, evaluation.self_text.get(c.code, "")) for c in unit_criteria(rules, org.family)]
     context: dict[str, Any] = {
         "round": round_,
         "round_name": round_name(user, round_),

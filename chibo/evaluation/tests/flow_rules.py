@@ -31,6 +31,7 @@ class FlowRules(RuleSet):
     )
     unit_criteria = (Criterion("leadership", "Lãnh đạo thực hiện nhiệm vụ"),)
     scored = True
+    quota_base_grades = (Grade.EXCELLENT, Grade.GOOD)
 
     def member_exclusion(
         self, facts: MemberFacts, *, reference_date: datetime.date
@@ -59,7 +60,7 @@ class FlowRules(RuleSet):
 
     def quota(self, counts: Mapping[str, int]) -> QuotaCheck:
         excellent = counts.get(Grade.EXCELLENT, 0)
-        base = excellent + counts.get(Grade.GOOD, 0)
+        base = sum(counts.get(grade, 0) for grade in self.quota_base_grades)
         allowed = int((Decimal(base) * self.excellent_quota).to_integral_value(ROUND_FLOOR))
         return QuotaCheck(base=base, allowed=allowed, excellent=excellent)
 

@@ -44,7 +44,7 @@
     function counts(grade) {
       return {
         excellent: grade === "excellent" ? 1 : 0,
-        base: baseGrades.indexOf(grade) >= 0 || grade === "excellent" ? 1 : 0
+        base: baseGrades.indexOf(grade) >= 0 ? 1 : 0
       };
     }
     function update() {
