@@ -757,7 +757,11 @@ def bench_lists(*, members: int, repeat: int, progress: Progress = quiet) -> str
         "subtree loaded, filtered and sorted in Python. Raw SQL: the fastest of the "
         "hand-written SELECTs of one page through the cursor (sorted; walking people in "
         "name order; through the trigram table), the bound for one page without its "
-        "total. Queries: per request, session and scope included."
+        "total; for a page read by cursor or by letter it starts at the same place in the "
+        "name order. The middle of the province is read by cursor (`?cursor=`, the place "
+        "of its 150,000th member): a page number that far from both ends is refused. "
+        "One- and two-letter searches match the start of the given name. "
+        "Queries: per request, session and scope included."
         + (
             " On PostgreSQL the CPU time is the process's plus its server backend's "
             "(/proc/<pid>/schedstat), with parallel workers off so that the backend "

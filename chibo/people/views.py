@@ -28,7 +28,7 @@ from django.views.decorators.http import require_http_methods
 from chibo.core.models import AuditEntry, User
 from chibo.core.roles import Role
 from chibo.core.scoping import require_role, scope_for
-from chibo.core.vntext import fold
+from chibo.core.vntext import fold, nfc
 from chibo.orgs import divisions
 from chibo.orgs.models import Family, Org
 from chibo.orgs.selectors import (
@@ -344,7 +344,7 @@ def _member_listing(request: HttpRequest, roll: MemberRoll, size: int) -> Member
     problem = ""
     if token or letter:
         try:
-            key, backwards = cursor_load(token) if token else (letter_key(letter), False)
+            key, backwards = cursor_load(token) if token else (letter_key(nfc(letter)), False)
         except BadCursor:
             problem = (
                 _("Chữ cái “%(letter)s” không có trong bảng chữ cái để nhảy tới. ")
@@ -356,9 +356,13 @@ def _member_listing(request: HttpRequest, roll: MemberRoll, size: int) -> Member
             found = roll.seek(key=key, backwards=backwards, limit=size)
             total = roll.count()
             listing = MemberListing(items=found.items, total=total)
-            if found.has_previous:
+            if found.has_previous and found.items:
                 listing.first = _list_link(request)
                 listing.previous = _list_link(request, cursor=found.previous_cursor or "")
+            elif total and not found.items:
+                # A letter no given name starts with, nor any after it: back to the last page.
+                listing.first = _list_link(request)
+                listing.previous = _list_link(request, cursor=cursor_dump(key=None, backwards=True))
             if found.has_next:
                 listing.next = _list_link(request, cursor=found.next_cursor or "")
                 listing.last = _list_link(request, cursor=cursor_dump(key=None, backwards=True))

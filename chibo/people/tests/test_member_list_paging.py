@@ -404,3 +404,20 @@ def test_outsiders_get_no_rows_by_cursor(roll_world):
     assert set(names_on_page(own)) <= {
         m.person.full_name for m in Membership.objects.filter(org=cell_b)
     }
+
+
+def test_a_letter_with_no_one_from_it_on_says_so_and_leads_back(roll_world, settings):
+    settings.PAGE_SIZE = 5
+    client = client_for(roll_world, "dave")
+    url = reverse("org_members", args=["T-C"])
+    # Given names starting with "an" (An, Ân, Anh, Ánh): none at B or after.
+    rows = member_list(
+        user=roll_world.user("dave"), org=roll_world.commune, query="an", descendants=True
+    )
+    expected = [m.person.full_name for m in rows]
+    assert len(expected) > 5
+    response = client.get(url, {"descendants": "on", "q": "an", "letter": "B"})
+    assert names_on_page(response) == []
+    assert "Không còn ai ở chỗ này của danh sách" in text_of(response)
+    back = client.get(url + _link(response, "prev"))
+    assert names_on_page(back) == expected[-5:]
