@@ -338,9 +338,18 @@ def _minutes_data(request: HttpRequest, meeting: Meeting, minutes: Minutes) -> M
     problems: list[str] = []
     started = _time_on(day, post.get("started_at", ""), _("Giờ bắt đầu"), problems)
     ended = _time_on(day, post.get("ended_at", ""), _("Giờ kết thúc"), problems)
+    people = {str(person.pk): person for person in minutes_people(meeting=meeting)}
+    # A chair or minute-taker not offered by the form (another unit's member, a stale page)
+    # is refused, not silently dropped while the rest is saved.
+    for key, label in (("chair", _("Chủ trì")), ("minute_taker", _("Thư ký"))):
+        if post.get(key, "") and post.get(key, "") not in people:
+            message = _(
+                "%(label)s: người đã chọn không có trong danh sách của buổi sinh hoạt này; "
+                "hãy chọn lại."
+            )
+            problems.append(message % {"label": label})
     if problems:
         raise ValidationError(problems)
-    people = {str(person.pk): person for person in minutes_people(meeting=meeting)}
     notes = {key[5:]: post.get(key, "") for key in post if key.startswith("note-")}
     return MinutesData(
         item_notes=notes,
