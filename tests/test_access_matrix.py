@@ -1172,7 +1172,7 @@ def sight(
     )
     found = sight_for(username, inside_code)
     # Rows the URL arguments name are made before a check counts rows, not during it.
-    for name in ("meeting_id", "minutes_id", "topic_id", "document_id"):
+    for name in ("meeting_id", "minutes_id", "topic_id", "document_id", "export_id", "job_id"):
         if name in KWARGS:
             KWARGS[name].inside(found)
             KWARGS[name].outside(found)
@@ -1216,8 +1216,8 @@ class PostForm:
         for name, values in self.fields.items():
             if any(values):
                 base[name] = values if len(values) > 1 else values[0]
-        variants = list(dict.fromkeys(self.buttons))[:4] or [None]
-        return [base if b is None else {**base, b[0]: b[1]} for b in variants]
+        buttons = list(dict.fromkeys(self.buttons))[:4]
+        return [{**base, name: value} for name, value in buttons] or [base]
 
 
 class _FormParser(HTMLParser):
@@ -1390,6 +1390,95 @@ def test_a_route_the_matrix_does_not_know_fails_it() -> None:
     assert "API GET /api/ballots/{ballot_id} needs no token" in text
     assert "API GET /api/ballots/{ballot_id} takes {ballot_id}" in text
     assert "API POST /api/orgs/{code}/notes writes" in text
+
+
+def _probe_patterns() -> list[Any]:
+    """Pages a later app might add: each pair does the same thing, once with the scoping
+    it needs and once without."""
+    from django.http import Http404, HttpRequest
+    from django.shortcuts import redirect
+    from django.urls import path
+
+    from chibo.core.audit import audit_record
+    from chibo.core.roles import Role
+    from chibo.core.scoping import get_for, require_role
+    from chibo.meetings.models import MeetingDocument
+    from chibo.orgs.selectors import org_get_for
+
+    def document_form(code: str) -> HttpResponse:
+        inside = _document(code)
+        return HttpResponse(
+            f'<form method="post"><select name="document"><option value="{inside}">Tài liệu'
+            '</option></select><button name="action" value="publish">Công bố</button></form>'
+        )
+
+    def publish(request: HttpRequest, code: str, scoped: bool) -> HttpResponse:
+        org = org_get_for(user=request.user, code=code)
+        if request.method != "POST":
+            return document_form(org.code)
+        require_role(request.user, org.path, Role.MEMBER)
+        posted = request.POST.get("document", "")
+        if scoped:
+            document = get_for(MeetingDocument.objects.filter(meeting__org=org), pk=posted)
+        else:
+            # The bug the matrix must catch: the posted id is looked up in every org.
+            found = MeetingDocument.objects.filter(pk=posted).first() if posted.isdigit() else None
+            if found is None:
+                raise Http404
+            document = found
+        audit_record(actor=None, action="update", subject=document, org_id=org.pk)
+        return redirect(request.path)
+
+    def rename(request: HttpRequest, code: str, scoped: bool) -> HttpResponse:
+        org = org_get_for(user=request.user, code=code)
+        if request.method != "POST":
+            return HttpResponse(
+                '<form method="post"><input name="name" value="Chi bộ"><button>Lưu</button></form>'
+            )
+        if scoped:
+            require_role(request.user, org.path, Role.OFFICER)
+        # Unscoped: the org is opened (a member may read it), but no role is asked to write.
+        audit_record(actor=None, action="update", subject=org, org_id=org.pk)
+        return redirect(request.path)
+
+    return [
+        path("matrix-probe/<str:code>/publish/", lambda r, code: publish(r, code, False)),
+        path("matrix-probe/<str:code>/publish-ok/", lambda r, code: publish(r, code, True)),
+        path("matrix-probe/<str:code>/rename/", lambda r, code: rename(r, code, False)),
+        path("matrix-probe/<str:code>/rename-ok/", lambda r, code: rename(r, code, True)),
+    ]
+
+
+@pytest.mark.parametrize("sight", ["dangvien1"], indirect=True)
+def test_the_matrix_catches_an_unscoped_field_and_a_missing_role_check(
+    sight: Sight, settings: Any, monkeypatch: pytest.MonkeyPatch, officer_client: Client
+) -> None:
+    import sys
+    import types
+    from importlib import import_module
+
+    module = types.ModuleType("matrix_probe_urls")
+    module.urlpatterns = [  # type: ignore[attr-defined]
+        *import_module(settings.ROOT_URLCONF).urlpatterns,
+        *_probe_patterns(),
+    ]
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    settings.ROOT_URLCONF = module.__name__
+    probes = {r.route.split("/")[2]: [r] for r in page_routes() if "matrix-probe" in r.route}
+    assert set(probes) == {"publish", "publish-ok", "rename", "rename-ok"}
+
+    # (a) a posted field naming an object looked up outside the scope.
+    problems, used = naming_problems(sight, probes["publish"])
+    assert used, "the probe's document field was not tried"
+    assert any("with document=" in p and ": 302" in p for p in problems), problems
+    assert any("rows written" in p and "core.AuditEntry" in p for p in problems), problems
+    assert naming_problems(sight, probes["publish-ok"])[0] == []
+
+    # (b) a form that opens the org for a member but writes without asking for a role.
+    problems = read_only_problems(sight, probes["rename"], [], officer_client)
+    assert any("/rename/" in p and ": 302" in p for p in problems), problems
+    assert any("rows written" in p for p in problems), problems
+    assert read_only_problems(sight, probes["rename-ok"], [], officer_client) == []
 
 
 def test_the_matrix_sees_the_routes_it_is_meant_for() -> None:
