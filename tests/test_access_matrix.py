@@ -2,9 +2,11 @@
 
 The test walks every URL pattern of the project and every operation of the API and,
 for each demo persona, asks for objects outside the persona's subtree: the answer must
-be 404, and a form posted with them must write nothing. Lists must not name orgs or
-people outside the subtree, and every persona must get its own objects (so the test
-cannot pass by refusing everything).
+be 404, and a form posted with them must write nothing. The forms of the persona's own
+pages are posted with an outside object in every field that names one (BODY_REFS), and
+personas that only read post the forms an officer is shown: refused, nothing written.
+Lists must not name orgs or people outside the subtree, and every persona must get its
+own objects (so the test cannot pass by refusing everything). See docs/access-matrix.md.
 
 What a persona may see is written down here from the demo's description (READS), not
 computed by the scoping layer under test.
