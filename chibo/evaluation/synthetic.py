@@ -204,6 +204,9 @@ class _Builder:
         round_of = {r.org_id: r.pk for r in rounds}
         result.rounds += len(rounds)
         writer = _RowWriter(MemberEvaluation, self.clock)
+        # Ids chosen here: the plain INSERTs name every column, and PostgreSQL fills no
+        # explicit NULL id from its sequence (`finish` moves the sequence past them).
+        next_id = writer.reserve_ids()
         common = {
             "step": Step.DECIDED,
             "self_text": EMPTY_JSON,
@@ -224,6 +227,7 @@ class _Builder:
                 writer.add(
                     {
                         **common,
+                        "id": next_id,
                         "round_id": round_of[base],
                         "person_id": pid,
                         "membership_id": mid,
@@ -234,6 +238,7 @@ class _Builder:
                         "decided_grade": grade,
                     }
                 )
+                next_id += 1
                 result.members += 1
                 result.excluded += bool(rule)
             if len(writer.rows) >= BATCH:
