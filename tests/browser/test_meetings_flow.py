@@ -118,6 +118,21 @@ def test_a_cell_meeting_from_the_year_plan_to_the_locked_minutes(new_page) -> No
     assert "Chi bộ thống nhất nội dung chuyên đề." in text
     member_name = member.full_name
     assert member_name in text
+    # Like every export, the download leaves its trace.
+    from chibo.core.models import AuditEntry
+
+    assert AuditEntry.objects.filter(
+        action=AuditEntry.Action.EXPORT, subject_type="meetings.minutes", subject_id=first.pk
+    ).exists()
+
+    # While the minutes are locked the roll call waits for their correction.
+    frozen = new_page(PHONE)
+    log_in(frozen, "bithu1")
+    frozen.goto(f"/meetings/{meeting.pk}/attendance/")
+    assert frozen.get_by_text("Biên bản đã ký và khóa").is_visible()
+    assert frozen.get_by_role("button", name="Lưu điểm danh").count() == 0
+    screenshot(frozen, "meeting-roll-call-frozen-phone")
+    assert frozen.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
     # Editing the locked minutes makes a new version; the old one stays readable.
     secretary.get_by_label("Lý do sửa").fill("Bổ sung ý kiến của đảng viên")
