@@ -316,6 +316,36 @@ def _memberships_on(org: Org, day: datetime.date) -> list[Membership]:
     return list(latest.values())
 
 
+def _check_not_nested(org: Org, year: int) -> None:
+    """One round a year over any member: a round of the same year at an ancestor or a
+    descendant of `org` would list the same members twice and count them twice in the
+    statistics of every node above both. One query over the ancestor paths and the
+    path prefix."""
+    other = (
+        Round.objects.filter(year=year)
+        .filter(Q(org__path__in=org.ancestor_paths()) | Q(org__path__startswith=org.path))
+        .exclude(org=org)
+        .select_related("org")
+        .order_by("org__depth")
+        .first()
+    )
+    if other is None:
+        return
+    if org.path.startswith(other.org.path):
+        message = _(
+            "%(other)s đã có đợt đánh giá, xếp loại năm %(year)s bao gồm cả %(org)s; "
+            "không mở thêm đợt năm %(year)s cho %(org)s."
+        )
+    else:
+        message = _(
+            "%(other)s (trực thuộc %(org)s) đã có đợt đánh giá, xếp loại năm %(year)s; "
+            "không mở đợt năm %(year)s cho %(org)s vì đảng viên sẽ bị tính hai lần."
+        )
+    raise ValidationError(
+        {"year": message % {"other": other.org.name, "org": org.name, "year": year}}
+    )
+
+
 @transaction.atomic
 def round_open(
     *,
@@ -381,6 +411,7 @@ def round_open(
                 % {"org": org.name, "year": year}
             }
         )
+    _check_not_nested(org, year)
     round_ = Round.objects.create(
         org=org,
         year=year,
@@ -580,6 +611,34 @@ def evaluation_propose(
     return current
 
 
+def _check_unit_assessed_first(evaluation: MemberEvaluation) -> None:
+    """Collectives before individuals: Quy định 124-QĐ/TW ngày 04/10/2023, Điều 11 (the
+    order of the steps: "tập thể trước, cá nhân sau; cấp dưới trước, cấp trên sau"), kept
+    by Quy định 366-QĐ/TW. A member's grade is decided only once the unit that evaluates
+    them (their cell, or the nearest graded unit above it in the round) has submitted its
+    own collective self-assessment."""
+    org = evaluation.org
+    unit = (
+        UnitEvaluation.objects.filter(
+            round_id=evaluation.round_id, org__path__in=[*org.ancestor_paths(), org.path]
+        )
+        .select_related("org")
+        .order_by("-org__depth")
+        .first()
+    )
+    if unit is not None and unit.self_submitted_at is None:
+        raise ValidationError(
+            {
+                "grade": _(
+                    "%(unit)s chưa gửi bản tự đánh giá, xếp loại của tập thể; theo trình tự "
+                    "tập thể trước, cá nhân sau, cấp ủy chưa quyết định xếp loại đảng viên "
+                    "được."
+                )
+                % {"unit": unit.org.name}
+            }
+        )
+
+
 @transaction.atomic
 def evaluation_decide(
     *, user: User, evaluation: MemberEvaluation, revision: int | None, grade: str, note: str = ""
@@ -590,6 +649,7 @@ def evaluation_decide(
     _check_revision(current, revision)
     _check_open(current, current.round)
     _check_gradable(current)
+    _check_unit_assessed_first(current)
     rules = rules_of(current.round)
     _apply_cap(current, rules)
     _check_grade(
@@ -790,6 +850,35 @@ def unit_evaluation_propose(
     return current
 
 
+def _check_units_below_decided(evaluation: UnitEvaluation) -> None:
+    """Lower levels before higher: Quy định 124-QĐ/TW, Điều 11 ("cấp dưới trước, cấp trên
+    sau"). A unit is graded only when every unit below it in the round is decided; as
+    each of those waited for its own, this is the units directly below it, and also any
+    one reopened since. One query over the path prefix."""
+    waiting = list(
+        UnitEvaluation.objects.filter(
+            round_id=evaluation.round_id,
+            org__path__startswith=evaluation.org.path,
+            locked_at__isnull=True,
+            excluded_rule="",
+        )
+        .exclude(pk=evaluation.pk)
+        .order_by("org__path")
+        .values_list("org__name", flat=True)[:9]
+    )
+    if waiting:
+        names = ", ".join(waiting[:8]) + (", …" if len(waiting) > 8 else "")
+        raise ValidationError(
+            {
+                "grade": _(
+                    "Chưa xếp loại %(org)s được: theo trình tự cấp dưới trước, cấp trên sau, "
+                    "còn tập thể trực thuộc chưa được quyết định xếp loại (%(names)s)."
+                )
+                % {"org": evaluation.org.name, "names": names}
+            }
+        )
+
+
 @transaction.atomic
 def unit_evaluation_decide(
     *, user: User, evaluation: UnitEvaluation, revision: int | None, grade: str, note: str = ""
@@ -799,6 +888,7 @@ def unit_evaluation_decide(
     _require_above(user, current, Role.COMMITTEE)
     _check_revision(current, revision)
     _check_open(current, current.round)
+    _check_units_below_decided(current)
     rules = rules_of(current.round)
     _check_grade(
         grade, field="grade", grades=_unit_grades(current, rules), evaluation=current, required=True

@@ -57,8 +57,13 @@ def decide_the_rest(round_: Round) -> int:
     k = next(k for k in range(total) if k + 1 > allowed(total - 1 - k) and k <= allowed(total - k))
     chosen = list(others.values_list("pk", flat=True)[:k])
     MemberEvaluation.objects.filter(pk__in=chosen).update(decided_grade=Grade.EXCELLENT)
+    # Each cell assessed itself before its members were decided.
     UnitEvaluation.objects.filter(round=round_).exclude(org=round_.org).update(
-        decided_grade=Grade.GOOD, step=Step.DECIDED, locked_at=now
+        self_grade=Grade.GOOD,
+        self_submitted_at=now,
+        decided_grade=Grade.GOOD,
+        step=Step.DECIDED,
+        locked_at=now,
     )
     return k
 

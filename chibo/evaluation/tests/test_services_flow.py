@@ -13,6 +13,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from chibo.core.models import AuditEntry
+from chibo.core.roles import Role
 from chibo.evaluation.models import (
     Grade,
     MemberEvaluation,
@@ -37,7 +38,7 @@ from chibo.evaluation.services import (
     unit_evaluation_self_submit,
 )
 from chibo.evaluation.tests.flow_rules import FLOW_YEAR, flow_rules  # noqa: F401
-from chibo.orgs.models import Family, Level
+from chibo.orgs.models import Family, Grant, Level
 from chibo.people.models import Membership
 
 REFERENCE = datetime.date(FLOW_YEAR, 12, 1)
@@ -58,6 +59,22 @@ def round_(demo: Any, request: pytest.FixtureRequest) -> Round:
 
 def own(demo: Any, round_: Round, username: str) -> MemberEvaluation:
     return MemberEvaluation.objects.get(round=round_, person__user__username=username)
+
+
+def province_committee(demo: Any) -> Any:
+    """tinhuy, given the province committee's role: opens rounds and grades communes."""
+    Grant.objects.create(user=demo.user("tinhuy"), org=demo.org("TU-TN"), role=Role.COMMITTEE)
+    return demo.user("tinhuy")
+
+
+def cell_assessed(demo: Any, round_: Round, code: str = "DU-DT-CB01") -> UnitEvaluation:
+    """The cell's own self-assessment, which comes before its members' decisions."""
+    cell = UnitEvaluation.objects.get(round=round_, org__code=code)
+    return unit_evaluation_self_submit(
+        user=demo.user("bithu1" if code == "DU-DT-CB01" else "danguy"), evaluation=cell,
+        revision=cell.revision,
+        data=SelfAssessment(texts={"leadership": "Lãnh đạo tốt"}, self_grade=Grade.GOOD),
+    )  # fmt: skip
 
 
 @pytest.mark.usefixtures("flow_rules")
@@ -217,6 +234,7 @@ def test_two_officers_cannot_overwrite_each_other(demo: Any, round_: Round) -> N
 
 
 def test_decision_locks_and_reopening_needs_a_reason(demo: Any, round_: Round) -> None:
+    cell_assessed(demo, round_)
     mine = own(demo, round_, "dangvien1")
     danguy = demo.user("danguy")
     with pytest.raises(PermissionDenied):
@@ -248,6 +266,7 @@ def test_decision_locks_and_reopening_needs_a_reason(demo: Any, round_: Round) -
 def test_a_decision_above_the_cap_or_of_an_excluded_member_is_refused(
     demo: Any, round_: Round
 ) -> None:
+    cell_assessed(demo, round_)
     mine = own(demo, round_, "dangvien1")
     MemberEvaluation.objects.filter(pk=mine.pk).update(sick_leave_months=4)
     mine.refresh_from_db()
@@ -342,3 +361,94 @@ def test_units_are_assessed_by_themselves_and_graded_from_above(demo: Any, round
         user=demo.user("danguy"), evaluation=proposed, revision=proposed.revision, grade=Grade.GOOD
     )
     assert decided.is_locked
+
+
+@pytest.mark.usefixtures("flow_rules")
+def test_a_round_nested_in_another_of_the_same_year_is_refused(
+    demo: Any, django_assert_max_num_queries: Any
+) -> None:
+    danguy, tinhuy = demo.user("danguy"), province_committee(demo)
+    round_open(user=danguy, org=demo.org("DU-DT"), year=FLOW_YEAR, reference_date=REFERENCE)
+    # The province above the commune: its round would count Đại Từ's members twice.
+    with pytest.raises(ValidationError) as error:
+        round_open(user=tinhuy, org=demo.org("TU-TN"), year=FLOW_YEAR, reference_date=REFERENCE)
+    message = " ".join(error.value.message_dict["year"])
+    assert "Đảng bộ xã Đại Từ (trực thuộc Đảng bộ tỉnh Thái Nguyên)" in message
+    assert f"năm {FLOW_YEAR}" in message
+    assert not Round.objects.filter(org__code="TU-TN").exists()
+    # A sibling subtree under the same province is no overlap; another year neither.
+    with django_assert_max_num_queries(25):
+        round_open(user=tinhuy, org=demo.org("DU-HLHPN"), year=FLOW_YEAR, reference_date=REFERENCE)
+    round_open(
+        user=tinhuy, org=demo.org("TU-TN"), year=FLOW_YEAR - 1,
+        reference_date=datetime.date(FLOW_YEAR - 1, 12, 1),
+    )  # fmt: skip
+
+
+@pytest.mark.usefixtures("flow_rules")
+def test_a_round_under_a_round_of_the_same_year_is_refused(demo: Any) -> None:
+    tinhuy = province_committee(demo)
+    round_open(user=tinhuy, org=demo.org("TU-TN"), year=FLOW_YEAR, reference_date=REFERENCE)
+    with pytest.raises(ValidationError) as error:
+        round_open(
+            user=demo.user("danguy"), org=demo.org("DU-DT"), year=FLOW_YEAR,
+            reference_date=REFERENCE,
+        )  # fmt: skip
+    message = " ".join(error.value.message_dict["year"])
+    assert "Đảng bộ tỉnh Thái Nguyên đã có đợt đánh giá, xếp loại năm 2099" in message
+    assert "Đảng bộ xã Đại Từ" in message
+    assert Round.objects.filter(year=FLOW_YEAR).count() == 1
+
+
+def test_a_member_is_decided_after_the_cells_own_self_assessment(demo: Any, round_: Round) -> None:
+    mine = own(demo, round_, "dangvien1")
+    danguy = demo.user("danguy")
+    with pytest.raises(ValidationError) as error:
+        evaluation_decide(user=danguy, evaluation=mine, revision=mine.revision, grade=Grade.GOOD)
+    message = " ".join(error.value.message_dict["grade"])
+    assert "Chi bộ" in message and "chưa gửi bản tự đánh giá" in message
+    assert "tập thể trước, cá nhân sau" in message
+    mine.refresh_from_db()
+    assert not mine.is_locked and mine.revision == 1
+    # Another cell's self-assessment does not open the way for this one's members.
+    cell_assessed(demo, round_, "DU-DT-CB02")
+    with pytest.raises(ValidationError):
+        evaluation_decide(user=danguy, evaluation=mine, revision=mine.revision, grade=Grade.GOOD)
+    cell_assessed(demo, round_)
+    decided = evaluation_decide(
+        user=danguy, evaluation=mine, revision=mine.revision, grade=Grade.GOOD
+    )
+    assert decided.is_locked
+
+
+def test_a_unit_is_decided_after_every_unit_below_it(demo: Any, round_: Round) -> None:
+    danguy = demo.user("danguy")
+    commune = UnitEvaluation.objects.get(round=round_, org__code="DU-DT")
+    cells = UnitEvaluation.objects.filter(round=round_).exclude(pk=commune.pk).order_by("org__path")
+    assert cells.count() == 18
+    # The commune is graded by the province above it.
+    tinhuy = province_committee(demo)
+    with pytest.raises(ValidationError) as error:
+        unit_evaluation_decide(
+            user=tinhuy, evaluation=commune, revision=commune.revision, grade=Grade.GOOD
+        )
+    message = " ".join(error.value.message_dict["grade"])
+    assert "Chưa xếp loại Đảng bộ xã Đại Từ" in message
+    assert "cấp dưới trước, cấp trên sau" in message and "…" in message
+    # A cell has no unit below it: it is decided at once.
+    first = cells[0]
+    unit_evaluation_decide(user=danguy, evaluation=first, revision=first.revision, grade=Grade.GOOD)
+    UnitEvaluation.objects.filter(pk__in=[c.pk for c in cells[1:17]]).update(
+        decided_grade=Grade.GOOD, step=Step.DECIDED, locked_at=timezone.now()
+    )
+    last = cells.get(pk=cells[17].pk)
+    with pytest.raises(ValidationError) as error:
+        unit_evaluation_decide(
+            user=tinhuy, evaluation=commune, revision=commune.revision, grade=Grade.GOOD
+        )
+    assert last.org.name in str(error.value) and "…" not in str(error.value)
+    unit_evaluation_decide(user=danguy, evaluation=last, revision=last.revision, grade=Grade.PASS)
+    decided = unit_evaluation_decide(
+        user=tinhuy, evaluation=commune, revision=commune.revision, grade=Grade.GOOD
+    )
+    assert decided.is_locked and decided.decided_grade == Grade.GOOD

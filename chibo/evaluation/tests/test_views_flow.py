@@ -12,7 +12,14 @@ from django.test import Client
 from django.urls import reverse
 
 from chibo.core.models import AuditEntry
-from chibo.evaluation.models import Grade, MemberEvaluation, Round, RoundStatus, Step
+from chibo.evaluation.models import (
+    Grade,
+    MemberEvaluation,
+    Round,
+    RoundStatus,
+    Step,
+    UnitEvaluation,
+)
 from chibo.evaluation.services import round_open
 from chibo.evaluation.tests.flow_rules import FLOW_YEAR, flow_rules  # noqa: F401
 
@@ -120,6 +127,10 @@ def test_cell_proposes_and_the_committee_decides(demo: Any, round_: Round) -> No
     evaluation.refresh_from_db()
     assert evaluation.step == Step.PROPOSED and evaluation.proposed_grade == Grade.EXCELLENT
 
+    # The cell's own self-assessment comes before its members' decisions.
+    UnitEvaluation.objects.filter(round=round_, org__code="DU-DT-CB01").update(
+        self_grade=Grade.GOOD, self_submitted_at=evaluation.proposed_at
+    )
     decide_url = reverse("evaluation_decide", args=[round_.pk, "DU-DT-CB01"])
     assert bithu1.get(decide_url).status_code == 403
     danguy = demo.client("danguy")
