@@ -207,6 +207,10 @@ PAGE_SIZE = env_int("PAGE_SIZE", 50, minimum=5)
 EXPORT_DIR = Path(env_str("CHIBO_EXPORT_DIR", str(DATA_DIR / "exports")))
 EXPORT_BACKGROUND_ROWS = env_int("EXPORT_BACKGROUND_ROWS", 5000, minimum=1)
 EXPORT_KEEP_DAYS = env_int("EXPORT_KEEP_DAYS", 7, minimum=1)
+# Files attached to themes and library documents: outside every URL, handed out by the
+# scoped download view only.
+PLANS_DOCUMENT_DIR = Path(env_str("CHIBO_DOCUMENT_DIR", str(DATA_DIR / "documents")))
+PLANS_DOCUMENT_MAX_MB = env_int("DOCUMENT_MAX_MB", 20, minimum=1)
 
 # Meeting reminders: how many days ahead they go out (0: none), and the address the links
 # in the e-mails start with (none without it).
