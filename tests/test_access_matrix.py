@@ -1128,14 +1128,12 @@ def assignment_records(demo: Any, outsider: Person) -> None:
     it is walked), others in cells outside most personas' scope."""
     from chibo.meetings.models import AttendanceAssignment
 
-    committee = Person.objects.get(user__username="danguy")
-    for code, person in (
-        ("DU-DT-CB05", committee),
-        ("DU-HLHPN-CB1", outsider),
-        ("HLHPN-DT-CH02", outsider),
-        (OUTSIDER_CELL, outsider),
-    ):
-        AttendanceAssignment.objects.create(org=Org.objects.get(code=code), person=person)
+    # Each assigned person belongs where their cell's readers may see them named.
+    for code in ("DU-DT-CB05", "DU-HLHPN-CB1", "HLHPN-DT-CH02", OUTSIDER_CELL):
+        org = Org.objects.get(code=code)
+        member = Membership.objects.filter(org=org, ended_on__isnull=True).order_by("pk").first()
+        assert member is not None
+        AttendanceAssignment.objects.create(org=org, person_id=member.person_id)
 
 
 @pytest.fixture
