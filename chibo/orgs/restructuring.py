@@ -49,6 +49,30 @@ def register_mover(model: type[models.Model], mover: RecordMover) -> None:
     _movers[model] = mover
 
 
+class StaysWithOrg:
+    """For records that are the org's own history (its evaluation in a year, the round it
+    held): they stay on the merged or split org, which stays readable."""
+
+    def merge(self, *, source: Org, target: Org, on: datetime.date, actor: User | None) -> int:
+        return 0
+
+    def split(
+        self,
+        *,
+        source: Org,
+        parts: Mapping[Org, frozenset[int]],
+        on: datetime.date,
+        actor: User | None,
+    ) -> int:
+        return 0
+
+
+def register_history(*models_: type[models.Model]) -> None:
+    """Register models whose rows stay with their org through mergers and splits."""
+    for model in models_:
+        register_mover(model, StaysWithOrg())
+
+
 def _org_owned_models() -> list[type[models.Model]]:
     owned = []
     for model in apps.get_models():

@@ -452,3 +452,27 @@ def test_a_unit_is_decided_after_every_unit_below_it(demo: Any, round_: Round) -
         user=tinhuy, evaluation=commune, revision=commune.revision, grade=Grade.GOOD
     )
     assert decided.is_locked and decided.decided_grade == Grade.GOOD
+
+
+def test_cells_merged_during_a_round_keep_their_own_grades(demo: Any, round_: Round) -> None:
+    from chibo.orgs.restructuring import org_merge
+
+    source, target = demo.org("DU-DT-CB02"), demo.org("DU-DT-CB01")
+    moving = set(
+        MemberEvaluation.objects.filter(round=round_, org=source).values_list("pk", flat=True)
+    )
+    assert moving and UnitEvaluation.objects.filter(round=round_, org=target).exists()
+    org_merge(source=source, target=target, on=REFERENCE)
+    # Each cell's own evaluation of the year stays with it; its members' go with them.
+    assert UnitEvaluation.objects.filter(round=round_, org=source).count() == 1
+    assert UnitEvaluation.objects.filter(round=round_, org=target).count() == 1
+    assert (
+        set(
+            MemberEvaluation.objects.filter(round=round_, org=target, pk__in=moving).values_list(
+                "pk", flat=True
+            )
+        )
+        == moving
+    )
+    round_.refresh_from_db()
+    assert round_.org == demo.org("DU-DT")
