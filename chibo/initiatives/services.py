@@ -363,28 +363,6 @@ def initiative_register(
     return initiative
 
 
-@transaction.atomic
-def initiative_set_status(
-    *, initiative: Initiative, status: str, actor: User | None = None
-) -> Initiative:
-    if status not in InitiativeStatus.values:
-        raise ValidationError({"status": _("Tình trạng không có trong danh sách.")})
-    before = snapshot(initiative, ("status",))
-    initiative.status = status
-    initiative.save(update_fields=["status"])
-    audit_record(
-        actor=actor,
-        action=AuditEntry.Action.UPDATE,
-        subject=initiative,
-        org_id=initiative.org_id,
-        summary=_("“%(title)s”: %(status)s")
-        % {"title": initiative.title, "status": InitiativeStatus(status).label.lower()},
-        before=before,
-        after={"status": status},
-    )
-    return initiative
-
-
 # --- results -----------------------------------------------------------------------------------
 
 
@@ -440,25 +418,6 @@ def result_record(
             "amount": quantity_text(quantity, chosen),
         },
         after=snapshot(entry, ("indicator", "on", "quantity", "unit", "note")),
-    )
-    return entry
-
-
-@transaction.atomic
-def result_void(*, entry: ResultEntry, actor: User | None = None) -> ResultEntry:
-    if entry.voided_at is not None:
-        raise ValidationError({"__all__": _("Kết quả này đã được hủy.")})
-    entry.voided_at = timezone.now()
-    entry.voided_by = actor
-    entry.save(update_fields=["voided_at", "voided_by"])
-    audit_record(
-        actor=actor,
-        action=AuditEntry.Action.END,
-        subject=entry,
-        org_id=entry.indicator.initiative.org_id,
-        summary=_("Hủy kết quả ghi nhầm ngày %(day)s") % {"day": _date(entry.on)},
-        before={"voided_at": None},
-        after={"voided_at": entry.voided_at.isoformat()},
     )
     return entry
 
@@ -620,41 +579,6 @@ def fund_payout(
         after=snapshot(payout, ("fund", "beneficiary", "address", "on", "amount", "reason")),
     )
     return payout
-
-
-@transaction.atomic
-def fund_contribution_void(
-    *, contribution: FundContribution, actor: User | None = None
-) -> FundContribution:
-    """Take back a contribution entered by mistake, unless the money is already paid out."""
-    fund = contribution.fund
-    SavingsFund.objects.select_for_update().filter(pk=fund.pk).first()
-    if contribution.voided_at is not None:
-        raise ValidationError({"__all__": _("Khoản đóng góp này đã được hủy.")})
-    given, paid = fund_balance(fund)
-    if given - contribution.value < paid:
-        raise ValidationError(
-            {
-                "__all__": _(
-                    "Không hủy được: quỹ đã chi %(paid)s, bỏ khoản này thì số đã chi lớn hơn số "
-                    "đã góp."
-                )
-                % {"paid": quantity_text(paid, fund.unit)}
-            }
-        )
-    contribution.voided_at = timezone.now()
-    contribution.save(update_fields=["voided_at"])
-    audit_record(
-        actor=actor,
-        action=AuditEntry.Action.END,
-        subject=contribution,
-        org_id=fund.initiative.org_id,
-        person_id=contribution.person_id,
-        summary=_("Hủy khoản đóng góp ghi nhầm vào “%(title)s”") % {"title": fund.initiative.title},
-        before={"voided_at": None},
-        after={"voided_at": contribution.voided_at.isoformat()},
-    )
-    return contribution
 
 
 # --- emulation movements ---------------------------------------------------------------------

@@ -23,8 +23,8 @@ from chibo.initiatives.services import (
     fund_contribute,
     fund_payout,
     initiative_register,
+    result_entry_void,
     result_record,
-    result_void,
 )
 from chibo.orgs import divisions
 from chibo.orgs.models import Family, Level, OrgStatus
@@ -140,7 +140,7 @@ def results(tree: dict[str, Any]) -> dict[str, Any]:
         result_record(indicator=rice_a, on=on, quantity=quantity, unit=unit, today=TODAY)
     mistake = result_record(indicator=rice_a, on=day(6), quantity=Decimal(100), unit="kg",
                             today=TODAY)  # fmt: skip
-    result_void(entry=mistake)
+    result_entry_void(entry=mistake, reason="Ghi nhầm")
     result_record(indicator=rice_b, on=day(8), quantity=Decimal(1030), today=TODAY)
     result_record(indicator=_indicator(a, "ho-duoc-ho-tro"), on=day(9), quantity=Decimal(3),
                   today=TODAY)  # fmt: skip
