@@ -2,40 +2,37 @@
 document in the party's document format.
 
 Hướng dẫn 36-HD/VPTW (03/4/2018) of the Central Party Office on the format of party
-documents, as the meeting minutes apply it (chibo/meetings/minutes_docx.py, whose constants
-and paragraph helpers are used here): A4; the text area 25 mm from the top and bottom, 35 mm
-from the left and 15 mm from the right; Times New Roman 14 pt; on the left the name of the
-organisation above in capitals and the issuing organisation in bold capitals with an
-asterisk below; on the right "ĐẢNG CỘNG SẢN VIỆT NAM" 15 pt bold, underlined, and under it
-the place and date in italics; the document's name centred in bold capitals (15-16 pt). A
-list that accompanies a decision says so under its name ("Kèm theo Quyết định số … ngày …").
-A mass organisation's list takes the national heading and the state margins instead.
-"""
+documents, drawn by chibo.core.docx (whose docstring cites it): A4; the text area 25 mm
+from the top and bottom, 35 mm from the left and 15 mm from the right; Times New Roman
+14 pt; on the left the name of the organisation above in capitals and the issuing
+organisation in bold capitals with an asterisk below; on the right "ĐẢNG CỘNG SẢN VIỆT NAM"
+15 pt bold, underlined, and under it the place and date in italics; the document's name
+centred in bold capitals (15-16 pt). A list that accompanies a decision says so under its
+name ("Kèm theo Quyết định số … ngày …"). A mass organisation's list takes the national
+heading and the state margins instead."""
 
 from __future__ import annotations
 
 import datetime
-import io
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
-from docx import Document
-from docx.document import Document as DocxDocument
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
-from docx.table import _Cell
 
+from chibo.core.docx import (
+    NOTE_SIZE,
+    TITLE_SIZE,
+    add_heading,
+    add_line,
+    cell_text,
+    document_bytes,
+    new_document,
+    place_name,
+)
 from chibo.evaluation.models import Grade, MemberEvaluation, Round, RoundStatus
 from chibo.evaluation.stats import PARTY_GRADES
-from chibo.meetings.minutes_docx import (
-    BODY_SIZE,
-    FONT,
-    PARTY_MARGINS_MM,
-    STATE_MARGINS_MM,
-    _line,
-    _run,
-)
 from chibo.orgs import divisions
 from chibo.orgs.models import Family, Org
 
@@ -71,68 +68,39 @@ def decision_lines(*, round_: Round, org: Org) -> list[DecisionLine]:
 
 
 def _place(org: Org) -> str:
-    name = divisions.ward_name(org.ward_code) or divisions.province_name(org.province_code)
-    for prefix in ("Xã ", "Phường ", "Đặc khu ", "Tỉnh ", "Thành phố "):
-        if name.startswith(prefix):
-            return name[len(prefix) :]
-    return name
+    return place_name(
+        divisions.ward_name(org.ward_code) or divisions.province_name(org.province_code)
+    )
 
 
-def _heading(document: DocxDocument, org: Org, day: datetime.date) -> None:
-    table = document.add_table(rows=1, cols=2)
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    left, right = table.rows[0].cells
-    left.paragraphs[0].text = ""
-    right.paragraphs[0].text = ""
+def _parent_name(org: Org) -> str | None:
     parent = Org.objects.filter(path=org.path[: -Org.steplen]).first() if org.depth > 1 else None
-    if parent is not None:
-        _line(left, parent.name.upper())
-    _line(left, org.name.upper(), bold=True)
-    _line(left, "*")
-    if org.family == Family.PARTY:
-        _line(right, _("ĐẢNG CỘNG SẢN VIỆT NAM"), bold=True, size=Pt(15), underline=True)
-    else:
-        _line(right, _("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), bold=True, size=Pt(13))
-        _line(right, _("Độc lập - Tự do - Hạnh phúc"), bold=True, underline=True)
-    text = _("ngày %(d)s tháng %(m)s năm %(y)s") % {
-        "d": f"{day.day:02d}",
-        "m": day.month,
-        "y": day.year,
-    }
-    place = _place(org)
-    _line(right, f"{place}, {text}" if place else text[:1].upper() + text[1:], italic=True)
-
-
-def _cell_text(cell: _Cell, text: str, *, bold: bool = False, center: bool = False) -> None:
-    paragraph = cell.paragraphs[0]
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER if center else WD_ALIGN_PARAGRAPH.LEFT
-    _run(paragraph, text, bold=bold, size=Pt(13))
+    return parent.name if parent is not None else None
 
 
 def decision_docx(*, round_: Round, org: Org, day: datetime.date) -> tuple[bytes, int]:
     """The decision list as DOCX bytes, and how many members it names."""
     lines = decision_lines(round_=round_, org=org)
-    document = Document()
-    section = document.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    top, bottom, left, right = PARTY_MARGINS_MM if org.family == Family.PARTY else STATE_MARGINS_MM
-    section.top_margin, section.bottom_margin = Mm(top), Mm(bottom)
-    section.left_margin, section.right_margin = Mm(left), Mm(right)
-    style = document.styles["Normal"]
-    style.font.name = FONT
-    style.font.size = BODY_SIZE
-
-    _heading(document, org, day)
+    party = org.family == Family.PARTY
+    document = new_document(party=party)
+    add_heading(
+        document,
+        parent=_parent_name(org),
+        unit=org.name,
+        party=party,
+        place=_place(org),
+        day=day,
+    )
     document.add_paragraph()
     if round_.status == RoundStatus.OPEN:
-        _line(document, _("DỰ THẢO"), bold=True, size=Pt(13))
-    _line(document, _("DANH SÁCH"), bold=True, size=Pt(16))
-    _line(
+        add_line(document, _("DỰ THẢO"), bold=True, size=Pt(13))
+    add_line(document, _("DANH SÁCH"), bold=True, size=TITLE_SIZE)
+    add_line(
         document,
         _("đảng viên được đánh giá, xếp loại chất lượng năm %(year)s") % {"year": round_.year},
         bold=True,
     )
-    _line(
+    add_line(
         document,
         _("(Kèm theo Quyết định số ……… ngày …/…/%(next)s của %(org)s)")
         % {"next": round_.year + 1, "org": org.name},
@@ -153,20 +121,20 @@ def decision_docx(*, round_: Round, org: Org, day: datetime.date) -> tuple[bytes
         strict=True,
     ):
         cell.width = width
-        _cell_text(cell, title, bold=True, center=True)
+        cell_text(cell, title, bold=True, center=True)
     for number, line in enumerate(graded, 1):
         cells = table.add_row().cells
         for cell, text, width in zip(
             cells, (str(number), line.name, line.unit, line.grade), widths, strict=True
         ):
             cell.width = width
-            _cell_text(cell, text, center=text == str(number))
+            cell_text(cell, text, center=text == str(number))
     document.add_paragraph()
     counts = dict.fromkeys((str(Grade(g).label) for g in PARTY_GRADES), 0)
     for line in graded:
         counts[line.grade] = counts.get(line.grade, 0) + 1
     summary = "; ".join(f"{label}: {count}" for label, count in counts.items())
-    _line(
+    add_line(
         document,
         _("Tổng số: %(count)s đồng chí (%(summary)s).")
         % {"count": len(graded), "summary": summary},
@@ -174,14 +142,14 @@ def decision_docx(*, round_: Round, org: Org, day: datetime.date) -> tuple[bytes
     )
     excluded = [line for line in lines if line.excluded]
     if excluded:
-        _line(
+        add_line(
             document,
             _("Đảng viên không xếp loại chất lượng:"),
             bold=True,
             align=WD_ALIGN_PARAGRAPH.LEFT,
         )
         for line in excluded:
-            _line(
+            add_line(
                 document,
                 f"- {line.name} ({line.unit}): {line.grade}.",
                 align=WD_ALIGN_PARAGRAPH.LEFT,
@@ -191,12 +159,10 @@ def decision_docx(*, round_: Round, org: Org, day: datetime.date) -> tuple[bytes
     signatures = document.add_table(rows=1, cols=2)
     _blank, signer = signatures.rows[0].cells
     signer.paragraphs[0].text = ""
-    _line(signer, _("T/M %(org)s") % {"org": _committee_of(org).upper()}, bold=True)
-    _line(signer, _("BÍ THƯ"), bold=True)
-    _line(signer, _("(Ký, ghi rõ họ tên)"), italic=True, size=Pt(12))
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue(), len(lines)
+    add_line(signer, _("T/M %(org)s") % {"org": _committee_of(org).upper()}, bold=True)
+    add_line(signer, _("BÍ THƯ"), bold=True)
+    add_line(signer, _("(Ký, ghi rõ họ tên)"), italic=True, size=NOTE_SIZE)
+    return document_bytes(document), len(lines)
 
 
 def _committee_of(org: Org) -> str:
