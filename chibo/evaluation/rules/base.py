@@ -47,9 +47,10 @@ class MemberFacts:
     admitted_on: date | None
     sick_leave_months: int = 0
     disciplined_in_year: bool = False
-    # The exception both regulations make for discipline: the member found the violation
-    # themselves and has fully remedied its consequences ("tự phát hiện và khắc phục xong
-    # hậu quả"); then the discipline caps the grade at good instead of failing it.
+    # The exception Quy định 124-QĐ/TW, Điều 12 makes for discipline (carried over under
+    # 366, whose wording was not found): the member found the violation themselves and has
+    # fully remedied its consequences ("tự phát hiện và khắc phục xong hậu quả"); then the
+    # discipline caps the grade at good (this project's cap) instead of failing it.
     discipline_self_remedied: bool = False
 
 

@@ -5,6 +5,30 @@ grade, the excellent quota, and the month arithmetic they need.
 Each regulation module subclasses `PartyRuleSet` and only sets its own citations, criteria
 and, for a scored regulation, its score bands; so a future regulation that changes one of
 these rules overrides one method and keeps the rest.
+
+Where each shared rule comes from (the pages and the quoted sentences are in
+docs/evaluation.md, "Sources checked"):
+
+- Exempt, suspended and newly admitted members: Quy định 124-QĐ/TW (04/10/2023), Điều 5,
+  khoản 2 — the individuals reviewed are "Đảng viên trong toàn Đảng (trừ đảng viên được
+  miễn công tác và sinh hoạt đảng; đảng viên bị đình chỉ sinh hoạt đảng; đảng viên mới kết
+  nạp chưa đủ 6 tháng)". Not graded either: Hướng dẫn 21-HD/BTCTW (2019), mục II.6, "Tập
+  thể, cá nhân phải hoàn thành việc kiểm điểm mới được đánh giá, xếp loại chất lượng". The
+  matching clause of Quy định 366-QĐ/TW and Hướng dẫn 43-HD/BTCTW was not found.
+- Sick leave of 3 months or more: not found in any party text. The same rule is Nghị định
+  90/2020/NĐ-CP, Điều 2, khoản 3 for civil servants ("nghỉ không tham gia công tác ... trong
+  năm từ 03 tháng đến dưới 06 tháng thì vẫn thực hiện đánh giá nhưng không xếp loại chất
+  lượng ở mức hoàn thành tốt nhiệm vụ trở lên"); the issue asks it of members, so it is this
+  project's rule.
+- Discipline in the year: Hướng dẫn 21-HD/BTCTW (2019), mục II, the standard of "Không hoàn
+  thành nhiệm vụ" for members ("Đảng viên bị thi hành kỷ luật trong năm (một vi phạm bị xử
+  lý kỷ luật chỉ tính một lần khi xếp loại)") and Quy định 124-QĐ/TW, Điều 12
+  ("Bị xử lý kỷ luật ... trong năm (trừ trường hợp tự phát hiện và khắc phục xong hậu
+  quả)" → "Không hoàn thành nhiệm vụ"). The cap at good in the excepted case is this
+  project's.
+- The excellent quota: Hướng dẫn 21-HD/BTCTW (2019), điểm 2.3 a ("không vượt quá
+  20% số đảng viên được xếp loại “Hoàn thành tốt nhiệm vụ” trong từng tổ chức cơ sở
+  đảng"). Not found in the text of Quy định 124 or 366 nor in Hướng dẫn 25 or 43.
 """
 
 from __future__ import annotations
@@ -66,9 +90,10 @@ def has_full_months(start: date, end: date, months: int) -> bool:
 
 
 def excellent_allowed(base: int, share: Decimal) -> int:
-    """How many may be excellent when at most `share` of `base` may: "không vượt quá 20%"
-    means excellent ≤ 20% × base, and for a whole number of people that is the floor
-    (7 good → 1.4 → 1; 10 good → 2 exactly)."""
+    """How many may be excellent when at most `share` of `base` may: "không vượt quá 20% số
+    đảng viên được xếp loại “Hoàn thành tốt nhiệm vụ”" (Hướng dẫn 21-HD/BTCTW, 2019, điểm
+    2.3 a) means excellent ≤ 20% × base, and for a whole number of people that is
+    the floor (7 good → 1.4 → 1; 10 good → 2 exactly)."""
     return int((Decimal(base) * share).to_integral_value(rounding=ROUND_FLOOR))
 
 
@@ -88,10 +113,15 @@ class PartyRuleSet(RuleSet):
     def member_exclusion(self, facts: MemberFacts, *, reference_date: date) -> RuleApplied | None:
         """Members exempt from work and party activities, members suspended from party
         activities, and members admitted less than 6 months before the round are listed but
-        not graded (the subclass's citations name the text). A membership that is not
-        active on the reference date (transferred, removed, deceased …) is not graded
-        either: the round should not have listed it, and saying why is safer than grading
-        it."""
+        not graded: Quy định 124-QĐ/TW, Điều 5, khoản 2 leaves all three out of the review
+        ("trừ đảng viên được miễn công tác và sinh hoạt đảng; đảng viên bị đình chỉ sinh
+        hoạt đảng; đảng viên mới kết nạp chưa đủ 6 tháng"), and a member who is not
+        reviewed is not graded (Hướng dẫn 21-HD/BTCTW, 2019, mục II.6). The text does not
+        say on which day the 6 months are counted: this project counts them to the round's
+        reference date, forward from the admission day (`has_full_months`). A membership
+        that is not active on the reference date (transferred, removed, deceased …) is not
+        graded either (this project's rule): the round should not have listed it, and
+        saying why is safer than grading it."""
         status = facts.membership_status
         if status == EXEMPT:
             return RuleApplied(EXCLUDED_EXEMPT, self.exempt_citation)
@@ -107,9 +137,16 @@ class PartyRuleSet(RuleSet):
 
     def member_cap(self, facts: MemberFacts) -> RuleApplied | None:
         """The lowest cap that applies, so a member both on long sick leave and disciplined
-        gets the stricter one: discipline (not self-detected and remedied) → not completing
-        the tasks; sick leave of 3 months or more in the year → at most completing the
-        tasks (below good); discipline self-detected and remedied → at most good."""
+        gets the stricter one:
+
+        - discipline in the year, not self-detected and remedied → "Không hoàn thành nhiệm
+          vụ" (Quy định 124-QĐ/TW, Điều 12; Hướng dẫn 21-HD/BTCTW, 2019, mục II);
+        - sick leave of 3 months or more in the year → at most "Hoàn thành nhiệm vụ": this
+          project's rule, after Nghị định 90/2020/NĐ-CP, Điều 2, khoản 3 for civil servants
+          (no party text found);
+        - discipline self-detected and remedied → at most "Hoàn thành tốt nhiệm vụ": the
+          texts only lift the failing grade; the cap is this project's reading of the
+          issue ("cannot be excellent")."""
         if facts.disciplined_in_year and not facts.discipline_self_remedied:
             return RuleApplied(CAP_DISCIPLINE, self.discipline_citation, Grade.FAIL)
         if facts.sick_leave_months >= SICK_LEAVE_MONTHS:
@@ -188,8 +225,10 @@ class PartyRuleSet(RuleSet):
 
     def quota(self, counts: Mapping[str, int]) -> QuotaCheck:
         """At most `excellent_quota` (20%) of those graded in `quota_base_grades` (good)
-        within one grassroots organisation may be graded excellent; see `excellent_allowed`
-        for the rounding."""
+        within one grassroots organisation may be graded excellent: Hướng dẫn 21-HD/BTCTW
+        (2019), điểm 2.3 a, "không vượt quá 20% số đảng viên được xếp loại “Hoàn
+        thành tốt nhiệm vụ” trong từng tổ chức cơ sở đảng" — the base is those graded good,
+        not good and excellent together. See `excellent_allowed` for the rounding."""
         base = sum(counts.get(grade, 0) for grade in self.quota_base_grades)
         return QuotaCheck(
             base=base,

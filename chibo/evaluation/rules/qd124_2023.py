@@ -1,13 +1,16 @@
 """Quy định 124-QĐ/TW ngày 04/10/2023 của Bộ Chính trị về kiểm điểm và đánh giá, xếp loại
 chất lượng hằng năm đối với tập thể, cá nhân trong hệ thống chính trị, with the Ban Tổ chức
-Trung ương's Hướng dẫn 25-HD/BTCTW (2023).
+Trung ương's Hướng dẫn 25-HD/BTCTW ngày 10/11/2023.
 
 It replaced Quy định 132-QĐ/TW (08/3/2018) from the 2023 round and was itself replaced by
 Quy định 366-QĐ/TW (30/8/2025) from the 2025 round, so it governs the 2023 and 2024 rounds.
 
 Grades are not scored: the cell proposes and the committee decides one of the four grades
-(Điều 12) against the criteria framework (Điều 10). What was and was not verified against
-the texts is listed in docs/evaluation.md, "Rule sets".
+(Điều 12: each collective and individual "tự phân tích chất lượng và xếp loại vào 1 trong 4
+mức theo quy định tại Điều 12") against the criteria framework (Điều 10), in the three
+steps of Điều 11 (self-assessment; appraisal and proposal; decision). Who is reviewed:
+Điều 5, khoản 2. Each citation below says which clause it rests on; what was and was not
+found in the texts is in docs/evaluation.md, "Sources checked".
 """
 
 from __future__ import annotations
@@ -34,7 +37,10 @@ class Qd124(PartyRuleSet):
     scored = False
 
     # Điều 10 (khung tiêu chí đánh giá), for individuals: the common criteria, the results
-    # of the assigned duties, and the remedy of shortcomings pointed out before.
+    # of the assigned duties, and the remedy of shortcomings pointed out before. The titles
+    # follow the criteria Hướng dẫn 21-HD/BTCTW (2019) names for members (tư tưởng chính
+    # trị; phẩm chất đạo đức, lối sống; ý thức tổ chức kỷ luật; tác phong, lề lối làm việc;
+    # kết quả khắc phục hạn chế, khuyết điểm); the wording of Điều 10 itself was not read.
     member_criteria = (
         Criterion(
             "politics",
@@ -84,38 +90,49 @@ class Qd124(PartyRuleSet):
     )
     unit_criteria = PARTY_UNIT_CRITERIA_124
 
-    # Điều 12 and the guidance: at most 20% of those graded good, in each grassroots
-    # party organisation.
+    # At most 20% of those graded good, in each grassroots party organisation: Hướng dẫn
+    # 21-HD/BTCTW (2019), điểm 2.3 a; not found in Quy định 124 itself nor in Hướng dẫn 25.
     excellent_quota = Decimal("0.20")
     quota_base_grades = (Grade.GOOD,)
 
+    # Điều 5, khoản 2: "Đảng viên trong toàn Đảng (trừ đảng viên được miễn công tác và sinh
+    # hoạt đảng; đảng viên bị đình chỉ sinh hoạt đảng; đảng viên mới kết nạp chưa đủ 6
+    # tháng)". Each citation is stored on the evaluation (at most 200 characters).
     exempt_citation = _(
-        "Được miễn công tác và sinh hoạt đảng: không đánh giá, xếp loại (Quy định "
-        "24-QĐ/TW, Điều 7; Hướng dẫn 25-HD/BTCTW)"
+        "Được miễn công tác và sinh hoạt đảng: không kiểm điểm, không xếp loại (Quy định "
+        "124-QĐ/TW, Điều 5, khoản 2)"
     )
     suspended_citation = _(
-        "Đang bị đình chỉ sinh hoạt đảng: không đánh giá, xếp loại (Hướng dẫn 25-HD/BTCTW)"
+        "Đang bị đình chỉ sinh hoạt đảng: không kiểm điểm, không xếp loại (Quy định "
+        "124-QĐ/TW, Điều 5, khoản 2)"
     )
     new_member_citation = _(
-        "Kết nạp chưa đủ 6 tháng tại ngày tính: vẫn kiểm điểm nhưng không xếp loại (Hướng "
-        "dẫn 25-HD/BTCTW)"
+        "Kết nạp chưa đủ 6 tháng tại ngày tính của đợt: không kiểm điểm, không xếp loại "
+        "(Quy định 124-QĐ/TW, Điều 5, khoản 2)"
     )
     not_active_citation = _("Không còn sinh hoạt đảng tại ngày tính của đợt đánh giá")
+    # No party text found; the rule Nghị định 90/2020/NĐ-CP, Điều 2, khoản 3 sets for civil
+    # servants, applied to members as the issue asks.
     sick_leave_citation = _(
         "Nghỉ ốm từ 3 tháng trở lên trong năm: không xếp loại mức “Hoàn thành tốt nhiệm "
-        "vụ” trở lên (Hướng dẫn 25-HD/BTCTW)"
+        "vụ” trở lên (quy tắc của Chibo, theo Nghị định 90/2020/NĐ-CP, Điều 2, khoản 3)"
     )
+    # Điều 12 (cases of "Không hoàn thành nhiệm vụ"): "Bị xử lý kỷ luật ... trong năm (trừ
+    # trường hợp tự phát hiện và khắc phục xong hậu quả)"; likewise Hướng dẫn 21-HD/BTCTW.
     discipline_citation = _(
         "Bị xử lý kỷ luật trong năm đánh giá: xếp loại “Không hoàn thành nhiệm vụ” (Quy "
-        "định 124-QĐ/TW, Điều 12, khoản 4, điểm 4.3 d)"
+        "định 124-QĐ/TW, Điều 12)"
     )
+    # The text only lifts the failing grade; capping at good is this project's reading.
     discipline_remedied_citation = _(
-        "Bị kỷ luật trong năm nhưng tự phát hiện, khắc phục xong hậu quả: không xếp loại "
-        "“Hoàn thành xuất sắc nhiệm vụ” (Quy định 124-QĐ/TW, Điều 12)"
+        "Bị kỷ luật trong năm nhưng tự phát hiện, khắc phục xong hậu quả: không bị xếp "
+        "“Không hoàn thành nhiệm vụ” (Quy định 124-QĐ/TW, Điều 12); Chibo không cho xếp "
+        "“Hoàn thành xuất sắc nhiệm vụ”"
     )
     quota_citation = _(
         "Số đảng viên “Hoàn thành xuất sắc nhiệm vụ” không vượt quá 20% số được xếp loại "
-        "“Hoàn thành tốt nhiệm vụ” trong mỗi tổ chức cơ sở đảng (Quy định 124-QĐ/TW, Điều 12)"
+        "“Hoàn thành tốt nhiệm vụ” trong từng tổ chức cơ sở đảng (Hướng dẫn 21-HD/BTCTW, "
+        "điểm 2.3)"
     )
 
     def grade_for_score(self, score: Decimal) -> Grade:

@@ -3,11 +3,22 @@ grades of the regulation (with the collective's criteria), mass-organisation uni
 women's union branch, a farmers' association …) their own four-step scale: vững mạnh, khá,
 trung bình, yếu.
 
-The party criteria follow each regulation's framework for collectives (Quy định 124-QĐ/TW,
-Điều 10; Quy định 366-QĐ/TW, Điều 11 and its annex for collectives: 30 points of common
-criteria, 70 of task results). The mass-organisation criteria are this project's summary of
-what a union branch reports on; the organisations' own charters and guidance were not
-verified (see docs/evaluation.md, "Rule sets").
+Sources (docs/evaluation.md, "Sources checked"):
+
+- Party units are graded on the same four grades as members: Quy định 124-QĐ/TW, Điều 11
+  (step 1: "từng tổ chức, tập thể, cá nhân tự phân tích chất lượng và xếp loại vào 1 trong 4
+  mức theo quy định tại Điều 12") and Quy định 366-QĐ/TW, Điều 11, whose grades are given
+  for "tập thể, cá nhân" alike. Verified from quoting pages.
+- The party criteria follow each regulation's framework for collectives (Quy định
+  124-QĐ/TW, Điều 10; Quy định 366-QĐ/TW, the annex for collectives: 30 points of common
+  criteria, 70 of task results). The titles and the points per criterion (10 + 10 + 10,
+  60 + 10) are this project's: the annexes' detailed criteria were not found.
+- The mass-organisation scale (vững mạnh, khá, trung bình, yếu) is the issue's: not found in
+  any text. The women's union grades its grassroots organisations under its own guidance
+  (Hướng dẫn 13/HD-ĐCT-TC ngày 01/9/2017 của Đoàn Chủ tịch Trung ương Hội LHPN Việt Nam;
+  its scale was not read), and one district report of 2011 grades branches "xuất sắc,
+  mạnh, khá" (trung bình) — a different scale. The criteria are this project's summary of
+  what a union branch reports on.
 """
 
 from __future__ import annotations
