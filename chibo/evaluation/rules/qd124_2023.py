@@ -114,8 +114,9 @@ class Qd124(PartyRuleSet):
     # No party text found; the rule Nghị định 90/2020/NĐ-CP, Điều 2, khoản 3 sets for civil
     # servants, applied to members as the issue asks.
     sick_leave_citation = _(
-        "Nghỉ ốm từ 3 tháng trở lên trong năm: không xếp loại mức “Hoàn thành tốt nhiệm "
-        "vụ” trở lên (quy tắc của Chibo, theo Nghị định 90/2020/NĐ-CP, Điều 2, khoản 3)"
+        "Nghỉ ốm từ 3 tháng trở lên trong năm: không xếp loại “Hoàn thành tốt nhiệm vụ” "
+        "trở lên (quy tắc của Chibo theo Nghị định 90/2020/NĐ-CP, Điều 2, khoản 3; chưa "
+        "thấy trong Quy định 124-QĐ/TW)"
     )
     # Điều 12 (cases of "Không hoàn thành nhiệm vụ"): "Bị xử lý kỷ luật ... trong năm (trừ
     # trường hợp tự phát hiện và khắc phục xong hậu quả)"; likewise Hướng dẫn 21-HD/BTCTW.

@@ -119,8 +119,9 @@ class Qd366(PartyRuleSet):
     )
     not_active_citation = _("Không còn sinh hoạt đảng tại ngày tính của đợt đánh giá")
     sick_leave_citation = _(
-        "Nghỉ ốm từ 3 tháng trở lên trong năm: không xếp loại mức “Hoàn thành tốt nhiệm "
-        "vụ” trở lên (quy tắc của Chibo, theo Nghị định 90/2020/NĐ-CP, Điều 2, khoản 3)"
+        "Nghỉ ốm từ 3 tháng trở lên trong năm: không xếp loại “Hoàn thành tốt nhiệm vụ” "
+        "trở lên (quy tắc của Chibo theo Nghị định 90/2020/NĐ-CP, Điều 2, khoản 3; chưa "
+        "thấy trong Quy định 366-QĐ/TW)"
     )
     # Điều 11, khoản 4 for individuals was not found; the rule of Quy định 124-QĐ/TW, Điều
     # 12 is carried over (Nghị định 335/2025/NĐ-CP likewise fails a civil servant

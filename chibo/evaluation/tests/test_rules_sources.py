@@ -59,6 +59,7 @@ def test_sick_leave_is_named_as_this_projects_rule_after_the_civil_service_decre
         text = str(rules.sick_leave_citation)
         assert "quy tắc của Chibo" in text
         assert "Nghị định 90/2020/NĐ-CP, Điều 2, khoản 3" in text
+        assert f"chưa thấy trong Quy định {rules.code[2:5]}-QĐ/TW" in text
 
 
 def test_discipline_cites_dieu_12_of_124_and_flags_366_as_unverified() -> None:
