@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from chibo.core.forms import VnDateField
@@ -25,7 +26,65 @@ def _area(rows: int = TEXT_ROWS) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows})
 
 
-class RoundOpenForm(forms.Form):
+def _revision() -> forms.IntegerField:
+    """The revision the form was rendered with; a page kept open too long, or edited by
+    hand, is told to reload rather than to fix a box it cannot see."""
+    stale = _(
+        "Trang này đã cũ hoặc thiếu thông tin lần sửa của phiếu; hãy tải lại trang rồi lưu lại."
+    )
+    return forms.IntegerField(
+        label=_("Lần sửa của phiếu"),
+        widget=forms.HiddenInput,
+        error_messages={"required": stale, "invalid": stale},
+    )
+
+
+def _named_messages(field: forms.Field) -> dict[str, str]:
+    """Django's own messages ("Trường này là bắt buộc.") do not say which box is wrong,
+    and the decision page lists a form per member: each message names its field."""
+    label = str(field.label or "")
+    named: dict[str, str] = {
+        "required": (
+            gettext("Chưa chọn “%(label)s”.")
+            if isinstance(field, forms.ChoiceField)
+            else gettext("Cần nhập “%(label)s”.")
+        )
+        % {"label": label},
+        "invalid_choice": gettext("“%(label)s”: lựa chọn này không có trong danh sách.")
+        % {"label": label},
+    }
+    if isinstance(field, forms.IntegerField):
+        low, high = field.min_value, field.max_value
+        named["invalid"] = gettext("“%(label)s” phải là một số nguyên.") % {"label": label}
+        if low is not None and high is not None:
+            named["min_value"] = named["max_value"] = gettext(
+                "“%(label)s” phải từ %(min)s đến %(max)s."
+            ) % {"label": label, "min": low, "max": high}
+    if isinstance(field, forms.CharField) and field.max_length is not None:
+        named["max_length"] = gettext("“%(label)s” dài quá %(max)s ký tự.") % {
+            "label": label,
+            "max": field.max_length,
+        }
+    return named
+
+
+class _NamedErrorsForm(forms.Form):
+    """A form whose fields' Django messages name the field (see `_named_messages`); the
+    messages a field declares itself (the revision's, a date's) are kept."""
+
+    def full_clean(self) -> None:
+        # Here and not in __init__: the subclasses add their fields in their own __init__.
+        for field in self.fields.values():
+            defaults: dict[str, Any] = {}
+            for cls in reversed(type(field).__mro__):
+                defaults.update(getattr(cls, "default_error_messages", {}))
+            for code, message in _named_messages(field).items():
+                if field.error_messages.get(code) is defaults.get(code):
+                    field.error_messages[code] = message
+        super().full_clean()
+
+
+class RoundOpenForm(_NamedErrorsForm):
     year = forms.IntegerField(label=_("Năm đánh giá"), min_value=2000, max_value=2100)
     rule_set = forms.ChoiceField(
         label=_("Quy định áp dụng"),
@@ -65,11 +124,11 @@ class RoundOpenForm(forms.Form):
         return {"year": year, "reference_date": datetime.date(year, 12, 1)}
 
 
-class SelfForm(forms.Form):
+class SelfForm(_NamedErrorsForm):
     """Text per criterion, strengths, shortcomings, the self grade and, when the rule set
     scores, the points per criterion (checked and added up by the service)."""
 
-    revision = forms.IntegerField(widget=forms.HiddenInput)
+    revision = _revision()
     strengths = forms.CharField(label=_("Ưu điểm"), required=False, widget=_area())
     shortcomings = forms.CharField(
         label=_("Hạn chế, khuyết điểm và nguyên nhân"), required=False, widget=_area()
@@ -160,8 +219,8 @@ class SelfForm(forms.Form):
         return initial
 
 
-class ProposalForm(forms.Form):
-    revision = forms.IntegerField(widget=forms.HiddenInput)
+class ProposalForm(_NamedErrorsForm):
+    revision = _revision()
     review_comment = forms.CharField(
         label=_("Nhận xét của chi bộ"), required=False, widget=_area(2)
     )
@@ -213,8 +272,8 @@ class ProposalForm(forms.Form):
         }
 
 
-class DecideForm(forms.Form):
-    revision = forms.IntegerField(widget=forms.HiddenInput)
+class DecideForm(_NamedErrorsForm):
+    revision = _revision()
     grade = forms.ChoiceField(label=_("Cấp ủy quyết định"))
     note = forms.CharField(label=_("Ghi chú"), required=False, max_length=500)
 
@@ -223,8 +282,8 @@ class DecideForm(forms.Form):
         self.fields["grade"].choices = [("", "—"), *grades]  # type: ignore[attr-defined]
 
 
-class UnitProposalForm(forms.Form):
-    revision = forms.IntegerField(widget=forms.HiddenInput)
+class UnitProposalForm(_NamedErrorsForm):
+    revision = _revision()
     review_comment = forms.CharField(
         label=_("Nhận xét của cấp trên"), required=False, widget=_area(2)
     )
@@ -235,8 +294,8 @@ class UnitProposalForm(forms.Form):
         self.fields["proposed_grade"].choices = [("", "—"), *grades]  # type: ignore[attr-defined]
 
 
-class ReopenForm(forms.Form):
-    revision = forms.IntegerField(widget=forms.HiddenInput)
+class ReopenForm(_NamedErrorsForm):
+    revision = _revision()
     reason = forms.CharField(
         label=_("Lý do mở lại"), max_length=500, widget=_area(2), required=False
     )

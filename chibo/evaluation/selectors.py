@@ -352,3 +352,53 @@ GRADE_SHORT = {
     Grade.PASS: "HTNV",
     Grade.FAIL: "KHTNV",
 }
+
+
+# --- what the round pages show and allow --------------------------------------------------
+
+
+def unit_evaluation_for(*, user: AnyUser, round_: Round, org: Org) -> UnitEvaluation | None:
+    """The unit's own evaluation in the round, through the scoping layer: None for a user
+    who does not read the unit."""
+    return (
+        UnitEvaluation.objects.visible_to(user)
+        .filter(round=round_, org=org)
+        .select_related("round", "org")
+        .first()
+    )
+
+
+def evaluation_writable(evaluation: MemberEvaluation | UnitEvaluation) -> bool:
+    """Whether the evaluation may still be written: its round open, it undecided."""
+    return evaluation.round.status == RoundStatus.OPEN and not evaluation.is_locked
+
+
+def round_can_open(*, user: AnyUser, org: Org) -> bool:
+    """Whether the page offers to open a round at `org`: the committee of an active org
+    from the grassroots level up (`round_open` refuses the rest with the reason)."""
+    return (
+        scope_for(user).can(org.path, Role.COMMITTEE)
+        and org.is_active
+        and org.level not in (Level.BRANCH, Level.GROUP)
+    )
+
+
+def progress_totals(progress: Iterable[UnitProgress]) -> dict[str, int]:
+    """The round's figures over the units listed (those the user reads)."""
+    rows = list(progress)
+    return {
+        name: sum(getattr(p, name) for p in rows)
+        for name in ("total", "excluded", "self_done", "proposed", "decided")
+    }
+
+
+def awaiting_decision(rows: Iterable[MemberRow]) -> list[MemberEvaluation]:
+    """The evaluations the cell proposed a grade for and the committee has not decided:
+    those "decide as proposed" would decide."""
+    return [
+        r.evaluation
+        for r in rows
+        if r.evaluation.proposed_grade
+        and not r.evaluation.is_locked
+        and not r.evaluation.is_excluded
+    ]

@@ -13,7 +13,7 @@ decided here.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -176,6 +176,15 @@ def _check_gradable(evaluation: _Assessed) -> None:
         )
 
 
+def _in_unit(user: User, role: Role) -> Callable[[_Assessed], None]:
+    """The check of a write by the evaluation's own unit: `role` there (404 outside)."""
+
+    def allowed(evaluation: _Assessed) -> None:
+        require_role(user, evaluation.org.path, role)  # type: ignore[attr-defined]
+
+    return allowed
+
+
 def _locked_copy(evaluation: _E) -> _E:
     """The row re-read under a lock, so that the revision compared is the stored one."""
     model = type(evaluation)
@@ -296,6 +305,101 @@ def _audit(
 def _save(evaluation: _Assessed, fields: tuple[str, ...]) -> None:
     evaluation.revision += 1
     evaluation.save(update_fields=[*fields, "revision"])
+
+
+def _writable_copy(
+    evaluation: _E, revision: int | None, allowed: Callable[[_E], None], *, gradable: bool
+) -> _E:
+    """The evaluation re-read under a lock, once `allowed` let the user write it (it
+    raises 404/403), the revision the form showed is still the stored one, the round is
+    open and the evaluation undecided (and, with `gradable`, not excluded)."""
+    current = _locked_copy(evaluation)
+    allowed(current)
+    _check_revision(current, revision)
+    _check_open(current, current.round)
+    if gradable:
+        _check_gradable(current)
+    return current
+
+
+def _record_self(
+    current: _Assessed,
+    *,
+    user: User,
+    rules: RuleSet,
+    data: SelfAssessment,
+    criteria: tuple[Any, ...],
+    grades: tuple[Grade, ...],
+    scored: bool,
+    summary: str,
+) -> None:
+    """Store a self-assessment (a member's or a unit's) and audit it; `summary` takes the
+    self grade as %(grade)s."""
+    before = snapshot(current, SELF_FIELDS)
+    _self_values(current, rules, data, criteria=criteria, grades=grades, scored=scored)
+    _save(current, SELF_FIELDS)
+    _audit(
+        user=user,
+        evaluation=current,
+        action=AuditEntry.Action.UPDATE,
+        summary=summary % {"grade": grade_label(current.self_grade)},
+        before=before,
+        fields=SELF_FIELDS,
+    )
+
+
+def _record_proposal(
+    current: _Assessed,
+    *,
+    user: User,
+    grade: str,
+    before: dict[str, Any],
+    fields: tuple[str, ...],
+    summary: str,
+) -> None:
+    """Store a checked proposed grade with the `fields` set before it, and audit it;
+    `summary` takes the grade as %(grade)s."""
+    current.proposed_grade = grade
+    current.proposed_by = user
+    current.proposed_at = timezone.now()
+    current.step = Step.PROPOSED
+    _save(current, (*fields, "proposed_grade", "proposed_by", "proposed_at", "step"))
+    _audit(
+        user=user,
+        evaluation=current,
+        action=AuditEntry.Action.UPDATE,
+        summary=summary % {"grade": grade_label(grade)},
+        before=before,
+        fields=tuple(before),
+    )
+
+
+def _record_decision(
+    current: _Assessed,
+    *,
+    user: User,
+    grade: str,
+    note: str,
+    summary: str,
+    also: tuple[str, ...] = (),
+) -> None:
+    """Store a checked decision, lock the evaluation and audit it; `also` names fields set
+    before (the cap) that are saved with it; `summary` takes the grade as %(grade)s."""
+    before = snapshot(current, DECISION_FIELDS)
+    current.decided_grade = grade
+    current.decision_note = _clean_text(note, "note", _("Ghi chú"))
+    current.decided_by = user
+    current.decided_at = current.locked_at = timezone.now()
+    current.step = Step.DECIDED
+    _save(current, (*DECISION_FIELDS, "decided_by", "decided_at", *also))
+    _audit(
+        user=user,
+        evaluation=current,
+        action=AuditEntry.Action.UPDATE,
+        summary=summary % {"grade": grade_label(grade)},
+        before=before,
+        fields=DECISION_FIELDS,
+    )
 
 
 # --- opening a round ------------------------------------------------------------------
@@ -511,33 +615,24 @@ def evaluation_self_submit(
     *, user: User, evaluation: MemberEvaluation, revision: int | None, data: SelfAssessment
 ) -> MemberEvaluation:
     """The member's own self-assessment; only the member writes it, until the decision."""
-    current = _locked_copy(evaluation)
-    if current.person.user_id != user.pk:
-        # Others in the scope learn the evaluation exists (403); outsiders do not (404).
-        require_role(user, current.org.path, Role.MEMBER)
-        raise PermissionDenied
-    _check_revision(current, revision)
-    _check_open(current, current.round)
-    _check_gradable(current)
+
+    def own(current: MemberEvaluation) -> None:
+        if current.person.user_id != user.pk:
+            # Others in the scope learn the evaluation exists (403); outsiders do not (404).
+            require_role(user, current.org.path, Role.MEMBER)
+            raise PermissionDenied
+
+    current = _writable_copy(evaluation, revision, own, gradable=True)
     rules = rules_of(current.round)
-    before = snapshot(current, SELF_FIELDS)
-    _self_values(
+    _record_self(
         current,
-        rules,
-        data,
+        user=user,
+        rules=rules,
+        data=data,
         criteria=rules.member_criteria,
         grades=rules.member_grades(),
         scored=rules.scored,
-    )
-    _save(current, SELF_FIELDS)
-    _audit(
-        user=user,
-        evaluation=current,
-        action=AuditEntry.Action.UPDATE,
-        summary=_("Tự đánh giá, tự xếp loại: %(grade)s")
-        % {"grade": grade_label(current.self_grade)},
-        before=before,
-        fields=SELF_FIELDS,
+        summary=_("Tự đánh giá, tự xếp loại: %(grade)s"),
     )
     return current
 
@@ -559,11 +654,7 @@ def evaluation_propose(
 ) -> MemberEvaluation:
     """The cell's comment and proposed grade (the cell's officers), with the sick leave and
     discipline facts that may cap the grade; a grade above the cap is refused."""
-    current = _locked_copy(evaluation)
-    require_role(user, current.org.path, Role.OFFICER)
-    _check_revision(current, revision)
-    _check_open(current, current.round)
-    _check_gradable(current)
+    current = _writable_copy(evaluation, revision, _in_unit(user, Role.OFFICER), gradable=True)
     rules = rules_of(current.round)
     before = snapshot(current, (*PROPOSAL_FIELDS, *MEMBER_FACT_FIELDS, "step"))
     if not 0 <= data.sick_leave_months <= MAX_SICK_MONTHS:
@@ -593,20 +684,14 @@ def evaluation_propose(
                 }
             )
     _check_grade(grade, field="proposed_grade", grades=grades, evaluation=current, required=True)
-    current.proposed_grade = grade
     current.proposed_score = score
-    current.proposed_by = user
-    current.proposed_at = timezone.now()
-    current.step = Step.PROPOSED
-    fields = (*PROPOSAL_FIELDS, *MEMBER_FACT_FIELDS, "proposed_by", "proposed_at", "step")
-    _save(current, fields)
-    _audit(
+    _record_proposal(
+        current,
         user=user,
-        evaluation=current,
-        action=AuditEntry.Action.UPDATE,
-        summary=_("Chi bộ đề xuất: %(grade)s") % {"grade": grade_label(grade)},
+        grade=grade,
         before=before,
-        fields=(*PROPOSAL_FIELDS, *MEMBER_FACT_FIELDS, "step"),
+        fields=(*PROPOSAL_FIELDS, *MEMBER_FACT_FIELDS),
+        summary=_("Chi bộ đề xuất: %(grade)s"),
     )
     return current
 
@@ -644,32 +729,20 @@ def evaluation_decide(
     *, user: User, evaluation: MemberEvaluation, revision: int | None, grade: str, note: str = ""
 ) -> MemberEvaluation:
     """The committee's decision: applies the cap and locks the evaluation."""
-    current = _locked_copy(evaluation)
-    require_role(user, current.org.path, Role.COMMITTEE)
-    _check_revision(current, revision)
-    _check_open(current, current.round)
-    _check_gradable(current)
+    current = _writable_copy(evaluation, revision, _in_unit(user, Role.COMMITTEE), gradable=True)
     _check_unit_assessed_first(current)
     rules = rules_of(current.round)
     _apply_cap(current, rules)
     _check_grade(
         grade, field="grade", grades=rules.member_grades(), evaluation=current, required=True
     )
-    before = snapshot(current, DECISION_FIELDS)
-    current.decided_grade = grade
-    current.decision_note = _clean_text(note, "note", _("Ghi chú"))
-    current.decided_by = user
-    current.decided_at = current.locked_at = timezone.now()
-    current.step = Step.DECIDED
-    fields = (*DECISION_FIELDS, "decided_by", "decided_at", "cap_grade", "cap_rule")
-    _save(current, fields)
-    _audit(
+    _record_decision(
+        current,
         user=user,
-        evaluation=current,
-        action=AuditEntry.Action.UPDATE,
-        summary=_("Cấp ủy quyết định: %(grade)s") % {"grade": grade_label(grade)},
-        before=before,
-        fields=DECISION_FIELDS,
+        grade=grade,
+        note=note,
+        summary=_("Cấp ủy quyết định: %(grade)s"),
+        also=("cap_grade", "cap_rule"),
     )
     return current
 
@@ -776,12 +849,16 @@ def _deciding_path(evaluation: UnitEvaluation) -> str:
     return evaluation.org.parent_path or evaluation.org.path
 
 
-def _require_above(user: User, evaluation: UnitEvaluation, role: Role) -> None:
-    """404 when the unit is outside the scope, 403 when the user may not act for the
-    level above it."""
-    require_role(user, evaluation.org.path, Role.MEMBER)
-    if not scope_for(user).can(_deciding_path(evaluation), role):
-        raise PermissionDenied
+def _by_level_above(user: User, role: Role) -> Callable[[UnitEvaluation], None]:
+    """The check of a unit's grading by the level above: 404 when the unit is outside the
+    scope, 403 when the user may not act for the level above it."""
+
+    def allowed(evaluation: UnitEvaluation) -> None:
+        require_role(user, evaluation.org.path, Role.MEMBER)
+        if not scope_for(user).can(_deciding_path(evaluation), role):
+            raise PermissionDenied
+
+    return allowed
 
 
 @transaction.atomic
@@ -789,28 +866,17 @@ def unit_evaluation_self_submit(
     *, user: User, evaluation: UnitEvaluation, revision: int | None, data: SelfAssessment
 ) -> UnitEvaluation:
     """The unit's collective self-assessment, written by its officers."""
-    current = _locked_copy(evaluation)
-    require_role(user, current.org.path, Role.OFFICER)
-    _check_revision(current, revision)
-    _check_open(current, current.round)
+    current = _writable_copy(evaluation, revision, _in_unit(user, Role.OFFICER), gradable=False)
     rules = rules_of(current.round)
-    before = snapshot(current, SELF_FIELDS)
-    _self_values(
+    _record_self(
         current,
-        rules,
-        data,
+        user=user,
+        rules=rules,
+        data=data,
         criteria=unit_criteria(rules, current.org.family),
         grades=_unit_grades(current, rules),
         scored=False,
-    )
-    _save(current, SELF_FIELDS)
-    _audit(
-        user=user,
-        evaluation=current,
-        action=AuditEntry.Action.UPDATE,
-        summary=_("Tập thể tự đánh giá: %(grade)s") % {"grade": grade_label(current.self_grade)},
-        before=before,
-        fields=SELF_FIELDS,
+        summary=_("Tập thể tự đánh giá: %(grade)s"),
     )
     return current
 
@@ -820,10 +886,9 @@ def unit_evaluation_propose(
     *, user: User, evaluation: UnitEvaluation, revision: int | None, comment: str, grade: str
 ) -> UnitEvaluation:
     """The comment and proposed grade of the level above (its officers)."""
-    current = _locked_copy(evaluation)
-    _require_above(user, current, Role.OFFICER)
-    _check_revision(current, revision)
-    _check_open(current, current.round)
+    current = _writable_copy(
+        evaluation, revision, _by_level_above(user, Role.OFFICER), gradable=False
+    )
     rules = rules_of(current.round)
     before = snapshot(current, (*PROPOSAL_FIELDS, "step"))
     current.review_comment = _clean_text(comment, "review_comment", _("Nhận xét"))
@@ -834,18 +899,13 @@ def unit_evaluation_propose(
         evaluation=current,
         required=True,
     )
-    current.proposed_grade = grade
-    current.proposed_by = user
-    current.proposed_at = timezone.now()
-    current.step = Step.PROPOSED
-    _save(current, ("review_comment", "proposed_grade", "proposed_by", "proposed_at", "step"))
-    _audit(
+    _record_proposal(
+        current,
         user=user,
-        evaluation=current,
-        action=AuditEntry.Action.UPDATE,
-        summary=_("Đề xuất xếp loại tập thể: %(grade)s") % {"grade": grade_label(grade)},
+        grade=grade,
         before=before,
-        fields=(*PROPOSAL_FIELDS, "step"),
+        fields=("review_comment",),
+        summary=_("Đề xuất xếp loại tập thể: %(grade)s"),
     )
     return current
 
@@ -884,29 +944,20 @@ def unit_evaluation_decide(
     *, user: User, evaluation: UnitEvaluation, revision: int | None, grade: str, note: str = ""
 ) -> UnitEvaluation:
     """The decision on a unit by the committee above it; locks it."""
-    current = _locked_copy(evaluation)
-    _require_above(user, current, Role.COMMITTEE)
-    _check_revision(current, revision)
-    _check_open(current, current.round)
+    current = _writable_copy(
+        evaluation, revision, _by_level_above(user, Role.COMMITTEE), gradable=False
+    )
     _check_units_below_decided(current)
     rules = rules_of(current.round)
     _check_grade(
         grade, field="grade", grades=_unit_grades(current, rules), evaluation=current, required=True
     )
-    before = snapshot(current, DECISION_FIELDS)
-    current.decided_grade = grade
-    current.decision_note = _clean_text(note, "note", _("Ghi chú"))
-    current.decided_by = user
-    current.decided_at = current.locked_at = timezone.now()
-    current.step = Step.DECIDED
-    _save(current, (*DECISION_FIELDS, "decided_by", "decided_at"))
-    _audit(
+    _record_decision(
+        current,
         user=user,
-        evaluation=current,
-        action=AuditEntry.Action.UPDATE,
-        summary=_("Quyết định xếp loại tập thể: %(grade)s") % {"grade": grade_label(grade)},
-        before=before,
-        fields=DECISION_FIELDS,
+        grade=grade,
+        note=note,
+        summary=_("Quyết định xếp loại tập thể: %(grade)s"),
     )
     return current
 

@@ -8,12 +8,15 @@ only turn input into service calls and errors back into messages on the page.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from functools import partial
+from typing import Any, TypeVar
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -31,23 +34,28 @@ from chibo.evaluation.forms import (
     SelfForm,
     UnitProposalForm,
 )
-from chibo.evaluation.models import Grade, MemberEvaluation, Round, RoundStatus, UnitEvaluation
+from chibo.evaluation.models import MemberEvaluation, Round, RoundStatus, UnitEvaluation
 from chibo.evaluation.rules import rule_set
 from chibo.evaluation.rules.base import RuleSet
 from chibo.evaluation.selectors import (
+    awaiting_decision,
     base_of,
     evaluation_get_for,
     evaluation_home,
+    evaluation_writable,
     evidence_for,
     grade_choices,
     history,
     member_rows,
     own_evaluation,
+    progress_totals,
     quota_check,
+    round_can_open,
     round_covering,
     round_get_for,
     round_progress,
     rounds_of,
+    unit_evaluation_for,
 )
 from chibo.evaluation.services import (
     evaluation_decide,
@@ -55,6 +63,7 @@ from chibo.evaluation.services import (
     evaluation_reopen,
     evaluation_self_submit,
     evaluations_decide_as_proposed,
+    grade_label,
     round_finalise,
     round_open,
     unit_criteria,
@@ -62,9 +71,12 @@ from chibo.evaluation.services import (
     unit_evaluation_propose,
     unit_evaluation_self_submit,
 )
-from chibo.orgs.models import Family, Level
+from chibo.orgs.models import Level
 from chibo.orgs.selectors import org_get_for
 from chibo.people.forms import apply_service_errors
+
+_T = TypeVar("_T")
+_Ev = TypeVar("_Ev", MemberEvaluation, UnitEvaluation)
 
 
 def _user(request: HttpRequest) -> User:
@@ -92,6 +104,92 @@ def _errors_text(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
+def _data(request: HttpRequest, posted: bool) -> QueryDict | None:
+    """The posted data for the one form that was sent; the page's other forms stay unbound."""
+    return request.POST if posted else None
+
+
+def _submit(
+    request: HttpRequest,
+    form: forms.Form,
+    write: Callable[[dict[str, Any]], _T],
+    success: str | Callable[[_T], str],
+) -> _T | None:
+    """Hand a valid form's data to `write` (one service call). The service's refusals go
+    back onto the form's fields; on success the message is queued and the service's
+    result returned, so the caller redirects."""
+    if not form.is_valid():
+        return None
+    try:
+        result = write(form.cleaned_data)
+    except ValidationError as error:
+        apply_service_errors(form, error)
+        return None
+    messages.success(request, success if isinstance(success, str) else success(result))
+    return result
+
+
+def _written(
+    request: HttpRequest,
+    form: forms.Form,
+    write: Callable[[dict[str, Any]], object],
+    success: str | Callable[[Any], str],
+) -> bool:
+    """`_submit` where only whether it was written matters."""
+    return _submit(request, form, write, success) is not None
+
+
+def _finalise(request: HttpRequest, user: User, round_: Round) -> str:
+    """Finalise the round: "" when done (the message is queued), else the refusal to show."""
+    try:
+        round_finalise(user=user, round=round_)
+    except ValidationError as error:
+        return _errors_text(error)
+    messages.success(request, _("Đã hoàn thành đợt đánh giá, xếp loại."))
+    return ""
+
+
+def _decide_form(
+    request: HttpRequest,
+    evaluation: MemberEvaluation | UnitEvaluation,
+    grades: list[Any],
+    *,
+    posted: bool,
+    prefix: str | None = None,
+) -> DecideForm:
+    return DecideForm(
+        _data(request, posted),
+        prefix=prefix,
+        initial={"revision": evaluation.revision, "grade": evaluation.proposed_grade},
+        grades=grades,
+    )
+
+
+def _decision_said(name: str, decided: MemberEvaluation) -> str:
+    return _("Đã quyết định xếp loại %(name)s: %(grade)s.") % {
+        "name": name,
+        "grade": grade_label(decided.decided_grade),
+    }
+
+
+def _deciding(user: User, evaluation: _Ev) -> Callable[[dict[str, Any]], _Ev]:
+    """The write of a decision form: the member's or the unit's decision service."""
+    decide: Callable[..., _Ev] = (
+        evaluation_decide if isinstance(evaluation, MemberEvaluation) else unit_evaluation_decide
+    )
+
+    def write(data: dict[str, Any]) -> _Ev:
+        return decide(
+            user=user,
+            evaluation=evaluation,
+            revision=data["revision"],
+            grade=data["grade"],
+            note=data["note"],
+        )
+
+    return write
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "evaluation/home.html", {"home": evaluation_home(user=_user(request))})
@@ -103,36 +201,29 @@ def rounds(request: HttpRequest, code: str) -> HttpResponse:
     user = _user(request)
     org = org_get_for(user=user, code=code)
     require_role(user, org.path, Role.VIEWER)
-    can_open = (
-        _can(user, org.path, Role.COMMITTEE)
-        and org.is_active
-        and org.level not in (Level.BRANCH, Level.GROUP)
-    )
+    can_open = round_can_open(user=user, org=org)
+    posted = request.method == "POST"
     form = RoundOpenForm(
-        request.POST if request.method == "POST" else None,
-        initial=RoundOpenForm.defaults(timezone.localdate()),
+        _data(request, posted), initial=RoundOpenForm.defaults(timezone.localdate())
     )
-    if request.method == "POST":
+    if posted:
         if not can_open:
             raise PermissionDenied
-        if form.is_valid():
-            try:
-                opened = round_open(
-                    user=user,
-                    org=org,
-                    year=form.cleaned_data["year"],
-                    reference_date=form.cleaned_data["reference_date"],
-                    rule_set_code=form.cleaned_data["rule_set"],
-                    deadlines=form.deadlines(),
-                )
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(
-                    request,
-                    _("Đã mở đợt đánh giá, xếp loại năm %(year)s.") % {"year": opened.year},
-                )
-                return redirect("evaluation_round", opened.pk)
+        opened = _submit(
+            request,
+            form,
+            lambda data: round_open(
+                user=user,
+                org=org,
+                year=data["year"],
+                reference_date=data["reference_date"],
+                rule_set_code=data["rule_set"],
+                deadlines=form.deadlines(),
+            ),
+            lambda opened: _("Đã mở đợt đánh giá, xếp loại năm %(year)s.") % {"year": opened.year},
+        )
+        if opened is not None:
+            return redirect("evaluation_round", opened.pk)
     listed = rounds_of(org=org)
     for item in listed:
         item.shown_name = round_name(user, item)  # type: ignore[attr-defined]
@@ -153,12 +244,8 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
     if request.method == "POST":
         if not can_finalise:
             raise PermissionDenied
-        try:
-            round_finalise(user=user, round=round_)
-        except ValidationError as error:
-            refusal = _errors_text(error)
-        else:
-            messages.success(request, _("Đã hoàn thành đợt đánh giá, xếp loại."))
+        refusal = _finalise(request, user, round_)
+        if not refusal:
             return redirect("evaluation_round", round_.pk)
     progress = round_progress(user=user, round_=round_)
     scope = scope_for(user)
@@ -181,19 +268,9 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
             "own": own_evaluation(user=user, round_=round_),
             "can_finalise": can_finalise and round_.status == RoundStatus.OPEN,
             "refusal": refusal,
-            "totals": {
-                "total": sum(p.total for p in progress),
-                "excluded": sum(p.excluded for p in progress),
-                "self_done": sum(p.self_done for p in progress),
-                "proposed": sum(p.proposed for p in progress),
-                "decided": sum(p.decided for p in progress),
-            },
+            "totals": progress_totals(progress),
         },
     )
-
-
-def _writable(evaluation: MemberEvaluation | UnitEvaluation) -> bool:
-    return evaluation.round.status == RoundStatus.OPEN and not evaluation.is_locked
 
 
 @login_required
@@ -206,28 +283,27 @@ def self_page(request: HttpRequest, round_id: int) -> HttpResponse:
     form: SelfForm | None = None
     if evaluation is not None and not evaluation.is_excluded:
         form = SelfForm(
-            request.POST if request.method == "POST" else None,
+            _data(request, request.method == "POST"),
             initial=SelfForm.initial_for(evaluation),
             criteria=rules.member_criteria,
             grades=grade_choices(round_),
             scored=rules.scored,
         )
     if request.method == "POST":
-        if evaluation is None or form is None or not _writable(evaluation):
+        if evaluation is None or form is None or not evaluation_writable(evaluation):
             raise PermissionDenied
-        if form.is_valid():
-            try:
-                evaluation_self_submit(
-                    user=user,
-                    evaluation=evaluation,
-                    revision=form.cleaned_data["revision"],
-                    data=form.assessment(),
-                )
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(request, _("Đã gửi bản tự đánh giá, xếp loại."))
-                return redirect("evaluation_self", round_.pk)
+        if _written(
+            request,
+            form,
+            lambda data: evaluation_self_submit(
+                user=user,
+                evaluation=evaluation,
+                revision=data["revision"],
+                data=form.assessment(),
+            ),
+            _("Đã gửi bản tự đánh giá, xếp loại."),
+        ):
+            return redirect("evaluation_self", round_.pk)
     return render(
         request,
         "evaluation/self.html",
@@ -237,7 +313,7 @@ def self_page(request: HttpRequest, round_id: int) -> HttpResponse:
             "rules": rules,
             "evaluation": evaluation,
             "form": form,
-            "writable": evaluation is not None and _writable(evaluation),
+            "writable": evaluation is not None and evaluation_writable(evaluation),
         },
     )
 
@@ -246,7 +322,7 @@ def _proposal_form(
     request: HttpRequest, evaluation: MemberEvaluation, rules: RuleSet, posted: bool
 ) -> ProposalForm:
     return ProposalForm(
-        request.POST if posted else None,
+        _data(request, posted),
         prefix=f"m{evaluation.pk}",
         initial=ProposalForm.initial_for(evaluation),
         grades=grade_choices(evaluation.round),
@@ -257,23 +333,14 @@ def _proposal_form(
 def _post_proposal(
     request: HttpRequest, user: User, evaluation: MemberEvaluation, form: ProposalForm
 ) -> bool:
-    if not form.is_valid():
-        return False
-    try:
-        evaluation_propose(
-            user=user,
-            evaluation=evaluation,
-            revision=form.cleaned_data["revision"],
-            data=form.proposal(),
-        )
-    except ValidationError as error:
-        apply_service_errors(form, error)
-        return False
-    messages.success(
+    return _written(
         request,
+        form,
+        lambda data: evaluation_propose(
+            user=user, evaluation=evaluation, revision=data["revision"], data=form.proposal()
+        ),
         _("Đã lưu nhận xét, đề xuất cho %(name)s.") % {"name": evaluation.person.full_name},
     )
-    return True
 
 
 def _posted_id(request: HttpRequest, name: str) -> int | None:
@@ -293,9 +360,7 @@ def cell_page(request: HttpRequest, round_id: int, code: str) -> HttpResponse:
     rules = _rules(round_)
     can_write = _can(user, org.path, Role.OFFICER) and round_.status == RoundStatus.OPEN
     rows = member_rows(round_=round_, org=org, exact=True)
-    unit = (
-        UnitEvaluation.objects.filter(round=round_, org=org).select_related("round", "org").first()
-    )
+    unit = unit_evaluation_for(user=user, round_=round_, org=org)
     posted_row = _posted_id(request, "evaluation") if request.method == "POST" else None
     unit_posted = request.method == "POST" and "unit_self" in request.POST
     if request.method == "POST":
@@ -318,28 +383,23 @@ def cell_page(request: HttpRequest, round_id: int, code: str) -> HttpResponse:
         raise Http404
     unit_form: SelfForm | None = None
     if unit is not None and can_write and not unit.is_locked:
-        family = "party" if org.family == Family.PARTY else org.family
         unit_form = SelfForm(
-            request.POST if unit_posted else None,
+            _data(request, unit_posted),
             prefix="unit",
             initial=SelfForm.initial_for(unit),
             criteria=unit_criteria(rules, org.family),
-            grades=[(g.value, g.label) for g in rules.unit_grades(family=family)],
+            grades=grade_choices(round_, family=org.family, unit=True),
             scored=False,
         )
-        if unit_posted and unit_form.is_valid():
-            try:
-                unit_evaluation_self_submit(
-                    user=user,
-                    evaluation=unit,
-                    revision=unit_form.cleaned_data["revision"],
-                    data=unit_form.assessment(),
-                )
-            except ValidationError as error:
-                apply_service_errors(unit_form, error)
-            else:
-                messages.success(request, _("Đã lưu bản tự đánh giá của tập thể."))
-                return redirect("evaluation_cell", round_.pk, org.code)
+        if unit_posted and _written(
+            request,
+            unit_form,
+            lambda data: unit_evaluation_self_submit(
+                user=user, evaluation=unit, revision=data["revision"], data=unit_form.assessment()
+            ),
+            _("Đã lưu bản tự đánh giá của tập thể."),
+        ):
+            return redirect("evaluation_cell", round_.pk, org.code)
     elif unit_posted:
         raise PermissionDenied
     return render(
@@ -379,12 +439,8 @@ def decide_page(request: HttpRequest, round_id: int, code: str) -> HttpResponse:
         if "finalise" in request.POST:
             if not can_finalise:
                 raise PermissionDenied
-            try:
-                round_finalise(user=user, round=round_)
-            except ValidationError as error:
-                refusal = _errors_text(error)
-            else:
-                messages.success(request, _("Đã hoàn thành đợt đánh giá, xếp loại."))
+            refusal = _finalise(request, user, round_)
+            if not refusal:
                 return redirect("evaluation_round", round_.pk)
         elif "as_proposed" in request.POST:
             revisions = {
@@ -412,35 +468,16 @@ def decide_page(request: HttpRequest, round_id: int, code: str) -> HttpResponse:
         ev = row.evaluation
         form = None
         if is_open and not ev.is_excluded and not ev.is_locked:
-            form = DecideForm(
-                request.POST if ev.pk == posted_row else None,
-                prefix=f"d{ev.pk}",
-                initial={"revision": ev.revision, "grade": ev.proposed_grade},
-                grades=grades,
-            )
-            if ev.pk == posted_row and form.is_valid():
-                try:
-                    evaluation_decide(
-                        user=user,
-                        evaluation=ev,
-                        revision=form.cleaned_data["revision"],
-                        grade=form.cleaned_data["grade"],
-                        note=form.cleaned_data["note"],
-                    )
-                except ValidationError as error:
-                    apply_service_errors(form, error)
-                else:
-                    messages.success(
-                        request,
-                        _("Đã quyết định xếp loại %(name)s: %(grade)s.")
-                        % {
-                            "name": ev.person.full_name,
-                            "grade": Grade(form.cleaned_data["grade"]).label,
-                        },
-                    )
-                    return redirect(
-                        reverse("evaluation_decide", args=[round_.pk, org.code]) + f"#d{ev.pk}"
-                    )
+            form = _decide_form(request, ev, grades, posted=ev.pk == posted_row, prefix=f"d{ev.pk}")
+            if ev.pk == posted_row and _written(
+                request,
+                form,
+                _deciding(user, ev),
+                partial(_decision_said, ev.person.full_name),
+            ):
+                return redirect(
+                    reverse("evaluation_decide", args=[round_.pk, org.code]) + f"#d{ev.pk}"
+                )
         lines.append({"row": row, "form": form})
     base = base_of(org)
     quota = quota_check(round_=round_, base=base) if base is not None else None
@@ -456,13 +493,7 @@ def decide_page(request: HttpRequest, round_id: int, code: str) -> HttpResponse:
             "quota": quota,
             "quota_percent": f"{rules.excellent_quota * 100:.0f}",
             "base_grades": " ".join(str(g) for g in rules.quota_base_grades),
-            "waiting_proposed": [
-                r.evaluation
-                for r in rows
-                if r.evaluation.proposed_grade
-                and not r.evaluation.is_locked
-                and not r.evaluation.is_excluded
-            ],
+            "waiting_proposed": awaiting_decision(rows),
             "can_finalise": can_finalise,
             "refusal": refusal,
         },
@@ -477,7 +508,7 @@ def member_page(request: HttpRequest, evaluation_id: int) -> HttpResponse:
     round_ = evaluation.round
     rules = _rules(round_)
     path = evaluation.org.path
-    writable = _writable(evaluation) and not evaluation.is_excluded
+    writable = evaluation_writable(evaluation) and not evaluation.is_excluded
     can_propose = writable and _can(user, path, Role.OFFICER)
     can_decide = writable and _can(user, path, Role.COMMITTEE)
     can_reopen = evaluation.is_locked and _can(user, path, Role.COMMITTEE)
@@ -495,44 +526,30 @@ def member_page(request: HttpRequest, evaluation_id: int) -> HttpResponse:
             return redirect(target)
     decide_form = None
     if can_decide:
-        decide_form = DecideForm(
-            request.POST if posted == "decide" else None,
-            initial={"revision": evaluation.revision, "grade": evaluation.proposed_grade},
-            grades=grade_choices(round_),
+        decide_form = _decide_form(
+            request, evaluation, grade_choices(round_), posted=posted == "decide"
         )
-        if posted == "decide" and decide_form.is_valid():
-            try:
-                evaluation_decide(
-                    user=user,
-                    evaluation=evaluation,
-                    revision=decide_form.cleaned_data["revision"],
-                    grade=decide_form.cleaned_data["grade"],
-                    note=decide_form.cleaned_data["note"],
-                )
-            except ValidationError as error:
-                apply_service_errors(decide_form, error)
-            else:
-                messages.success(request, _("Đã quyết định xếp loại."))
-                return redirect(target)
+        if posted == "decide" and _written(
+            request, decide_form, _deciding(user, evaluation), _("Đã quyết định xếp loại.")
+        ):
+            return redirect(target)
     reopen_form = None
     if can_reopen:
         reopen_form = ReopenForm(
-            request.POST if posted == "reopen" else None,
-            initial={"revision": evaluation.revision},
+            _data(request, posted == "reopen"), initial={"revision": evaluation.revision}
         )
-        if posted == "reopen" and reopen_form.is_valid():
-            try:
-                evaluation_reopen(
-                    user=user,
-                    evaluation=evaluation,
-                    reason=reopen_form.cleaned_data["reason"],
-                    revision=reopen_form.cleaned_data["revision"],
-                )
-            except ValidationError as error:
-                apply_service_errors(reopen_form, error)
-            else:
-                messages.success(request, _("Đã mở lại quyết định; lý do được ghi vào lịch sử."))
-                return redirect(target)
+        if posted == "reopen" and _written(
+            request,
+            reopen_form,
+            lambda data: evaluation_reopen(
+                user=user,
+                evaluation=evaluation,
+                reason=data["reason"],
+                revision=data["revision"],
+            ),
+            _("Đã mở lại quyết định; lý do được ghi vào lịch sử."),
+        ):
+            return redirect(target)
     sheet = [
         (c, evaluation.self_text.get(c.code, ""), evaluation.score_sheet.get(c.code))
         for c in rules.member_criteria
@@ -566,15 +583,13 @@ def unit_page(request: HttpRequest, round_id: int, code: str) -> HttpResponse:
     org = org_get_for(user=user, code=code)
     round_ = round_covering(user=user, round_id=round_id, org=org)
     require_role(user, org.path, Role.VIEWER)
-    unit = UnitEvaluation.objects.filter(round=round_, org=org).select_related("round", "org")
-    evaluation = unit.first()
+    evaluation = unit_evaluation_for(user=user, round_=round_, org=org)
     if evaluation is None:
         raise Http404
     rules = _rules(round_)
-    family = "party" if org.family == Family.PARTY else org.family
-    grades = [(g.value, g.label) for g in rules.unit_grades(family=family)]
+    grades = grade_choices(round_, family=org.family, unit=True)
     above = org.parent_path or org.path
-    writable = _writable(evaluation)
+    writable = evaluation_writable(evaluation)
     can_propose = writable and _can(user, above, Role.OFFICER)
     can_decide = writable and _can(user, above, Role.COMMITTEE)
     posted = request.POST.get("do", "") if request.method == "POST" else ""
@@ -583,7 +598,7 @@ def unit_page(request: HttpRequest, round_id: int, code: str) -> HttpResponse:
     propose_form = None
     if can_propose:
         propose_form = UnitProposalForm(
-            request.POST if posted == "propose" else None,
+            _data(request, posted == "propose"),
             initial={
                 "revision": evaluation.revision,
                 "review_comment": evaluation.review_comment,
@@ -591,41 +606,29 @@ def unit_page(request: HttpRequest, round_id: int, code: str) -> HttpResponse:
             },
             grades=grades,
         )
-        if posted == "propose" and propose_form.is_valid():
-            try:
-                unit_evaluation_propose(
-                    user=user,
-                    evaluation=evaluation,
-                    revision=propose_form.cleaned_data["revision"],
-                    comment=propose_form.cleaned_data["review_comment"],
-                    grade=propose_form.cleaned_data["proposed_grade"],
-                )
-            except ValidationError as error:
-                apply_service_errors(propose_form, error)
-            else:
-                messages.success(request, _("Đã lưu đề xuất xếp loại tập thể."))
-                return redirect("evaluation_unit", round_.pk, org.code)
+        if posted == "propose" and _written(
+            request,
+            propose_form,
+            lambda data: unit_evaluation_propose(
+                user=user,
+                evaluation=evaluation,
+                revision=data["revision"],
+                comment=data["review_comment"],
+                grade=data["proposed_grade"],
+            ),
+            _("Đã lưu đề xuất xếp loại tập thể."),
+        ):
+            return redirect("evaluation_unit", round_.pk, org.code)
     decide_form = None
     if can_decide:
-        decide_form = DecideForm(
-            request.POST if posted == "decide" else None,
-            initial={"revision": evaluation.revision, "grade": evaluation.proposed_grade},
-            grades=grades,
-        )
-        if posted == "decide" and decide_form.is_valid():
-            try:
-                unit_evaluation_decide(
-                    user=user,
-                    evaluation=evaluation,
-                    revision=decide_form.cleaned_data["revision"],
-                    grade=decide_form.cleaned_data["grade"],
-                    note=decide_form.cleaned_data["note"],
-                )
-            except ValidationError as error:
-                apply_service_errors(decide_form, error)
-            else:
-                messages.success(request, _("Đã quyết định xếp loại tập thể."))
-                return redirect("evaluation_unit", round_.pk, org.code)
+        decide_form = _decide_form(request, evaluation, grades, posted=posted == "decide")
+        if posted == "decide" and _written(
+            request,
+            decide_form,
+            _deciding(user, evaluation),
+            _("Đã quyết định xếp loại tập thể."),
+        ):
+            return redirect("evaluation_unit", round_.pk, org.code)
     texts = [(c, evaluation.self_text.get(c.code, "")) for c in unit_criteria(rules, org.family)]
     context: dict[str, Any] = {
         "round": round_,
