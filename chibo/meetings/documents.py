@@ -5,21 +5,20 @@ hoạt chi bộ được đăng tải trên ứng dụng Sổ tay đảng viên 
 sinh hoạt để đảng viên nghiên cứu, chuẩn bị ý kiến thảo luận." A document published less
 than 24 hours before the meeting starts is kept, and flagged as late.
 
-Files are kept under CHIBO_DATA_DIR/meetings (the project sets no MEDIA_ROOT), read and
-written only through `document_storage()`, and served only through the scoped download
-view: a file never has a public URL.
+Files are checked as every uploaded document is (chibo.core.uploads: extension AND content,
+the size limit of the settings), kept under CHIBO_DATA_DIR/meetings (the project sets no
+MEDIA_ROOT), read and written only through `document_storage()`, and served only through
+the scoped download view: a file never has a public URL.
 """
 
 from __future__ import annotations
 
 import datetime
-import os
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -31,6 +30,7 @@ from chibo.core.audit import audit_record, snapshot
 from chibo.core.models import AuditEntry, User
 from chibo.core.roles import Role
 from chibo.core.scoping import get_for, scope_for
+from chibo.core.uploads import PrivateStorage, file_types, upload_errors
 from chibo.core.vntext import fold, nfc
 from chibo.meetings.guards import check_meeting_org_active
 from chibo.meetings.models import Meeting, MeetingDocument, MeetingStatus
@@ -39,13 +39,21 @@ if TYPE_CHECKING:
     from chibo.core.scoping import AnyUser
 
 PUBLISH_AHEAD = datetime.timedelta(days=1)
-MAX_BYTES = 20 * 1024 * 1024
-ALLOWED_EXTENSIONS = (".pdf", ".doc", ".docx", ".odt", ".xls", ".xlsx", ".jpg", ".jpeg", ".png")
+# What a cell reads before its meeting: documents (PDF, Word, OpenDocument), tables (Excel)
+# and photos or scans (JPG/PNG).
+FILE_TYPES = file_types("pdf", "doc", "docx", "odt", "xls", "xlsx", "jpg", "jpeg", "png")
 DOC_AUDIT_FIELDS = ("meeting", "title", "published_at", "withdrawn_at")
 
 
-def document_storage() -> FileSystemStorage:
-    return FileSystemStorage(location=os.fspath(settings.DATA_DIR / "meetings"))
+class MeetingDocumentStorage(PrivateStorage):
+    """CHIBO_DATA_DIR/meetings, outside every URL."""
+
+    def directory(self) -> Path:
+        return Path(settings.DATA_DIR) / "meetings"
+
+
+def document_storage() -> MeetingDocumentStorage:
+    return MeetingDocumentStorage()
 
 
 def is_published_late(document: MeetingDocument, meeting: Meeting) -> bool:
@@ -78,16 +86,11 @@ def document_upload(
     if upload is None:
         errors["file"] = _("Cần chọn tệp tài liệu.")
     else:
-        name = upload.name or ""
-        extension = PurePath(name).suffix.lower()
-        if extension not in ALLOWED_EXTENSIONS:
-            errors["file"] = _(
-                "Tệp “%(name)s” không đúng loại: chỉ nhận PDF, Word, Excel, ảnh JPG hoặc PNG."
-            ) % {"name": name}
-        elif (upload.size or 0) > MAX_BYTES:
-            errors["file"] = _("Tệp “%(name)s” lớn quá 20 MB.") % {"name": name}
-        elif not upload.size:
-            errors["file"] = _("Tệp “%(name)s” rỗng.") % {"name": name}
+        name = PurePath(upload.name or "").name
+        # The content is read, not only the name: a file named .pdf must be a PDF.
+        problems = upload_errors(name, int(upload.size or 0), upload, types=FILE_TYPES)
+        if problems:
+            errors["file"] = problems[0]
         if not text:
             text = nfc(PurePath(name).stem).strip()
     if not text:

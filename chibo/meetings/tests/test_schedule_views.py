@@ -130,7 +130,7 @@ def test_documents_on_the_meeting_page(demo: Any, settings: Any, tmp_path: Path)
         f"/meetings/{meeting.pk}/",
         {"action": "upload", "title": "", "file": SimpleUploadedFile("x.exe", b"MZ")},
     )
-    assert "không đúng loại" in bad.content.decode()
+    assert "chỉ nhận tệp" in bad.content.decode()
 
 
 def test_topics_registered_reviewed_and_scheduled_through_the_pages(demo: Any) -> None:

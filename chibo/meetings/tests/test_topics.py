@@ -15,6 +15,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from chibo.core.models import AuditEntry
+from chibo.core.tests.upload_samples import DOCX
 from chibo.meetings.agenda import (
     DEFAULT_ITEMS,
     ItemText,
@@ -236,7 +237,7 @@ def test_documents_reach_members_once_published_and_late_ones_are_flagged(
     late = document_upload(
         meeting=tomorrow,
         title="Dự thảo",
-        upload=SimpleUploadedFile("du-thao.docx", b"PK\x03\x04"),
+        upload=SimpleUploadedFile("du-thao.docx", DOCX),
         publish=True,
         actor=alice,
     )
@@ -251,7 +252,7 @@ def test_documents_reach_members_once_published_and_late_ones_are_flagged(
             title="Virus",
             upload=SimpleUploadedFile("a.exe", b"MZ"),
         )
-    assert "không đúng loại" in str(error.value.message_dict["file"])
+    assert "chỉ nhận tệp" in str(error.value.message_dict["file"])
     with pytest.raises(ValidationError) as error:
         document_upload(meeting=tomorrow, title="", upload=None)
     assert set(error.value.message_dict) == {"file", "title"}
