@@ -769,6 +769,17 @@ def evaluations_decide_as_proposed(
     )
     done = 0
     for evaluation in rows:
+        if revisions[evaluation.pk] is None:
+            # Not "no check": a revision lost on the way would decide over a newer proposal.
+            raise ValidationError(
+                {
+                    "round": _(
+                        "%(name)s: trang không gửi kèm lần sửa của phiếu; hãy tải lại trang "
+                        "rồi quyết định lại."
+                    )
+                    % {"name": evaluation.person.full_name}
+                }
+            )
         try:
             evaluation_decide(
                 user=user,

@@ -69,6 +69,7 @@ from chibo.evaluation.services import (
     unit_criteria,
     unit_evaluation_decide,
     unit_evaluation_propose,
+    unit_evaluation_reopen,
     unit_evaluation_self_submit,
 )
 from chibo.orgs.models import Level
@@ -162,6 +163,45 @@ def _decide_form(
         prefix=prefix,
         initial={"revision": evaluation.revision, "grade": evaluation.proposed_grade},
         grades=grades,
+    )
+
+
+def _action(request: HttpRequest, **allowed: bool) -> str:
+    """Which of a page's forms was posted ("" on GET): 404 for one the page does not have,
+    403 for one this user may not send."""
+    if request.method != "POST":
+        return ""
+    posted = request.POST.get("do", "")
+    if posted not in allowed:
+        raise Http404
+    if not allowed[posted]:
+        raise PermissionDenied
+    return posted
+
+
+def _reopen_form(
+    request: HttpRequest, evaluation: MemberEvaluation | UnitEvaluation, *, posted: bool
+) -> ReopenForm:
+    return ReopenForm(_data(request, posted), initial={"revision": evaluation.revision})
+
+
+def _reopened(
+    request: HttpRequest,
+    user: User,
+    evaluation: MemberEvaluation | UnitEvaluation,
+    form: ReopenForm,
+) -> bool:
+    """Reopen the decision on a member or a unit; the reason goes into its history."""
+    reopen: Callable[..., object] = (
+        evaluation_reopen if isinstance(evaluation, MemberEvaluation) else unit_evaluation_reopen
+    )
+    return _written(
+        request,
+        form,
+        lambda data: reopen(
+            user=user, evaluation=evaluation, reason=data["reason"], revision=data["revision"]
+        ),
+        _("Đã mở lại quyết định; lý do được ghi vào lịch sử."),
     )
 
 
@@ -512,12 +552,7 @@ def member_page(request: HttpRequest, evaluation_id: int) -> HttpResponse:
     can_propose = writable and _can(user, path, Role.OFFICER)
     can_decide = writable and _can(user, path, Role.COMMITTEE)
     can_reopen = evaluation.is_locked and _can(user, path, Role.COMMITTEE)
-    posted = request.POST.get("do", "") if request.method == "POST" else ""
-    if posted and posted not in {"propose", "decide", "reopen"}:
-        raise Http404
-    allowed = {"propose": can_propose, "decide": can_decide, "reopen": can_reopen}
-    if request.method == "POST" and not allowed.get(posted):
-        raise PermissionDenied
+    posted = _action(request, propose=can_propose, decide=can_decide, reopen=can_reopen)
     target = reverse("evaluation_member", args=[evaluation.pk])
     propose_form = None
     if can_propose:
@@ -533,23 +568,15 @@ def member_page(request: HttpRequest, evaluation_id: int) -> HttpResponse:
             request, decide_form, _deciding(user, evaluation), _("Đã quyết định xếp loại.")
         ):
             return redirect(target)
-    reopen_form = None
-    if can_reopen:
-        reopen_form = ReopenForm(
-            _data(request, posted == "reopen"), initial={"revision": evaluation.revision}
-        )
-        if posted == "reopen" and _written(
-            request,
-            reopen_form,
-            lambda data: evaluation_reopen(
-                user=user,
-                evaluation=evaluation,
-                reason=data["reason"],
-                revision=data["revision"],
-            ),
-            _("Đã mở lại quyết định; lý do được ghi vào lịch sử."),
-        ):
-            return redirect(target)
+    reopen_form = (
+        _reopen_form(request, evaluation, posted=posted == "reopen") if can_reopen else None
+    )
+    if (
+        reopen_form is not None
+        and posted == "reopen"
+        and _reopened(request, user, evaluation, reopen_form)
+    ):
+        return redirect(target)
     sheet = [
         (c, evaluation.self_text.get(c.code, ""), evaluation.score_sheet.get(c.code))
         for c in rules.member_criteria
@@ -592,9 +619,8 @@ def unit_page(request: HttpRequest, round_id: int, code: str) -> HttpResponse:
     writable = evaluation_writable(evaluation)
     can_propose = writable and _can(user, above, Role.OFFICER)
     can_decide = writable and _can(user, above, Role.COMMITTEE)
-    posted = request.POST.get("do", "") if request.method == "POST" else ""
-    if request.method == "POST" and not {"propose": can_propose, "decide": can_decide}.get(posted):
-        raise PermissionDenied
+    can_reopen = evaluation.is_locked and _can(user, above, Role.COMMITTEE)
+    posted = _action(request, propose=can_propose, decide=can_decide, reopen=can_reopen)
     propose_form = None
     if can_propose:
         propose_form = UnitProposalForm(
@@ -629,6 +655,15 @@ def unit_page(request: HttpRequest, round_id: int, code: str) -> HttpResponse:
             _("Đã quyết định xếp loại tập thể."),
         ):
             return redirect("evaluation_unit", round_.pk, org.code)
+    reopen_form = (
+        _reopen_form(request, evaluation, posted=posted == "reopen") if can_reopen else None
+    )
+    if (
+        reopen_form is not None
+        and posted == "reopen"
+        and _reopened(request, user, evaluation, reopen_form)
+    ):
+        return redirect("evaluation_unit", round_.pk, org.code)
     texts = [(c, evaluation.self_text.get(c.code, "")) for c in unit_criteria(rules, org.family)]
     context: dict[str, Any] = {
         "round": round_,
@@ -638,6 +673,7 @@ def unit_page(request: HttpRequest, round_id: int, code: str) -> HttpResponse:
         "texts": texts,
         "propose_form": propose_form,
         "decide_form": decide_form,
+        "reopen_form": reopen_form,
         "history": list(history(subject=evaluation)[:50]),
     }
     return render(request, "evaluation/unit.html", context)
