@@ -21,6 +21,7 @@ from chibo.people.models import MembershipStatus
 from chibo.people.schemas import MemberPage, OrgDetail, OrgDetailOut, PersonOut
 from chibo.people.selectors import (
     MAX_SKIP,
+    SEARCH_COUNT_CAP,
     BadCursor,
     RollPage,
     cursor_load,
@@ -92,7 +93,11 @@ def org_detail(request: HttpRequest, code: str) -> OrgDetail:
         "câu trả lời trước và gửi lại với cùng các tham số lọc; nhanh ở mọi chỗ của danh "
         "sách, kể cả giữa danh sách 300.000 người. `letter` mở danh sách tại chữ cái đầu "
         "của tên. Con trỏ là một chuỗi có chữ ký: sửa hay cắt nó thì nhận 422.\n\n"
-        "`count` luôn là tổng số chính xác; `offset` là null khi trang được lấy theo con trỏ."
+        "`count` là tổng số chính xác, trừ khi tìm theo tên (`q`) khớp hơn "
+        f"{SEARCH_COUNT_CAP:,} người: khi đó `count` là {SEARCH_COUNT_CAP:,} và "
+        "`count_is_lower_bound` là true (có nhiều hơn). Chuyển trang bằng `cursor` không "
+        "cần đếm hết; `offset` lớn hơn 0 ở danh sách như vậy thì phải đếm hết nên chậm hơn. "
+        "`offset` là null khi trang được lấy theo con trỏ."
     ),
 )
 def org_members(
@@ -135,6 +140,7 @@ def org_members(
         found = members.seek(key=key, backwards=backwards, limit=filters.limit)
         return {
             "count": members.count(),
+            "count_is_lower_bound": members.count_is_lower_bound,
             "limit": filters.limit,
             "offset": None,
             "items": found.items,
@@ -158,6 +164,7 @@ def org_members(
     )
     return {
         "count": count,
+        "count_is_lower_bound": members.count_is_lower_bound,
         "limit": filters.limit,
         "offset": filters.offset,
         "items": items,

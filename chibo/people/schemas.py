@@ -83,7 +83,19 @@ class MemberOut(Schema):
 
 
 class MemberPage(Schema):
-    count: int
+    count: int = Field(
+        description=(
+            "Tổng số người của danh sách; khi `count_is_lower_bound` là true thì chỉ là số "
+            "tối thiểu (có nhiều hơn)."
+        )
+    )
+    count_is_lower_bound: bool = Field(
+        False,
+        description=(
+            "true khi tìm theo tên khớp quá nhiều người (hơn 10.000): khi đó `count` là "
+            "10.000, không đếm hết. Các trang sau vẫn lấy được bằng `next_cursor`."
+        ),
+    )
     limit: int
     # None for a page read by cursor or letter: its place is known by name, not by number.
     offset: int | None

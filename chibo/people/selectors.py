@@ -146,6 +146,10 @@ WALK_COST = 8
 SKIP_COST = 12
 # Below this many rows sorting them all costs a few milliseconds: nothing else is tried.
 WALK_FROM = 5_000
+# A name search counts its matches up to here and then says "more than 10,000": nobody
+# reads 10,000 names, and counting the 116,000 Nguyễns of a province exactly took more
+# than half the time of its first page (see docs/member-lists.md, "The total").
+SEARCH_COUNT_CAP = 10_000
 
 
 @dataclass(frozen=True)
@@ -172,7 +176,13 @@ class MemberRoll:
     `sort_key` and stopping once the page is full, instead of sorting the whole subtree
     (the whole province: 300,000 rows sorted to keep 50); the last pages by the same walk
     from the other end. When the list holds few of the people (a rare name), sorting it is
-    cheaper, and only the ids are sorted. Small lists keep the plain query."""
+    cheaper, and only the ids are sorted. Small lists keep the plain query.
+
+    With a `cap` (a name search), the total is counted up to `cap` only: past it, `count()`
+    is `cap` and `count_is_lower_bound` is true. The first page and every page read by
+    cursor or letter then walk in name order, which is cheap precisely because the list
+    holds many people; a page by number further on counts exactly first (`exact_count`),
+    since choosing how to read it needs the real size."""
 
     def __init__(
         self,
@@ -180,16 +190,61 @@ class MemberRoll:
         filters: _Filters | None,
         *,
         walk_from: int = WALK_FROM,
+        cap: int | None = None,
     ) -> None:
         self.rows = rows
         self._filters = filters
         self._walk_from = walk_from
+        self._cap = cap
         self._count: int | None = None
+        self._lower_bound = False
 
     def count(self) -> int:
         if self._count is None:
-            self._count = self.rows.count()
+            if self._cap is None:
+                self._count = self.rows.count()
+            else:
+                found = self._count_upto(self._cap + 1)
+                self._lower_bound = found > self._cap
+                self._count = min(found, self._cap)
         return self._count
+
+    @property
+    def count_is_lower_bound(self) -> bool:
+        """Whether there are more than `count()` rows (a search past its cap)."""
+        self.count()
+        return self._lower_bound
+
+    def exact_count(self) -> int:
+        """The exact total, even past the cap."""
+        if self.count_is_lower_bound:
+            self._count, self._lower_bound = self.rows.count(), False
+        return self.count()
+
+    def _count_upto(self, most: int) -> int:
+        """How many rows, counting no further than `most`."""
+        filters = self._filters
+        if (
+            filters is not None
+            and connection.vendor == "sqlite"
+            and len(filters.folded) >= trigram.MIN_QUERY
+            and filters.folded.isascii()
+            and trigram.sqlite_ready(connection)
+        ):
+            # Driven from the trigram table, so that the count stops after `most` matches;
+            # the ORM's `person_id IN (...)` first lists every match (116,000 for "nguyen").
+            where, params = self._roll_where()
+            sql = (
+                f"SELECT COUNT(*) FROM (SELECT 1 FROM {trigram.TABLE} "
+                f"CROSS JOIN {Membership._meta.db_table} m ON m.person_id = {trigram.TABLE}.rowid "
+                f"CROSS JOIN {Org._meta.db_table} o ON o.id = m.org_id "
+                f"WHERE {trigram.TABLE} MATCH %s AND {' AND '.join(where)} LIMIT %s)"
+            )
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [trigram.phrase(filters.folded), *params, most])
+                row = cursor.fetchone()
+            return int(row[0])
+        return self.rows.order_by()[:most].count()
 
     def __len__(self) -> int:
         return self.count()
@@ -214,13 +269,21 @@ class MemberRoll:
         start, stop = index.start or 0, index.stop
         if self._filters is None:
             return list(self.rows[start:stop])
+        if start and self.count_is_lower_bound:
+            # Where a page far into the list is read from depends on the list's real size.
+            self.exact_count()
         total = self.count()
         stop = total if stop is None else min(stop, total)
         if start >= stop:
             return []
         if total < self._walk_from:
             return list(self.rows[start:stop])
-        plan = self.plan(start, stop, total)
+        if self.count_is_lower_bound:
+            # The first page of more than `cap` matches: a walk keeps at least one row in
+            # every `people / cap` people it reads, so it ends soon; a sort would not.
+            plan = _Plan(walk=True, backwards=False, offset=0)
+        else:
+            plan = self.plan(start, stop, total)
         ids: QuerySet[Membership, Any] | RawSQL
         if plan.walk:
             ids = RawSQL(*self._walk_sql(plan, limit=stop - start))
@@ -244,6 +307,8 @@ class MemberRoll:
         """Whether a page starting at `offset` is near enough to an end of the list to be
         read by number: at most `MAX_SKIP` rows skipped from the nearer end (any page of a
         list under `WALK_FROM` rows). Further on, `seek` with a cursor."""
+        if offset and self.count_is_lower_bound:
+            self.exact_count()
         total = self.count()
         if total < max(self._walk_from, MAX_SKIP):
             return True
@@ -266,21 +331,7 @@ class MemberRoll:
         assert filters is not None
         sqlite = connection.vendor == "sqlite"
         ops = connection.ops
-        where: list[str] = []
-        params: list[Any] = []
-        if sqlite:
-            where.append("o.path >= %s AND o.path < %s")
-            params += subtree_bounds(filters.org.path)
-        else:
-            where.append("o.path LIKE %s")
-            params.append(ops.prep_for_like_query(filters.org.path) + "%")
-        if filters.status:
-            where.append("(m.ended_on IS NULL OR m.end_reason = %s) AND m.status = %s")
-            params += [EndReason.STATUS.value, filters.status]
-        else:
-            marks = ", ".join(["%s"] * len(ON_ROLL_STATUSES))
-            where.append(f"m.ended_on IS NULL AND m.status IN ({marks})")
-            params += [str(value) for value in ON_ROLL_STATUSES]
+        where, params = self._roll_where()
         if key is not None:
             # The plain `>=` lets the walk start at the key in the index; the rest breaks ties.
             more, less = ("<", "<=") if plan.backwards else (">", ">=")
@@ -316,6 +367,28 @@ class MemberRoll:
         )
         return sql, [*params, limit, plan.offset]
 
+    def _roll_where(self) -> tuple[list[str], list[Any]]:
+        """The subtree and the standing of the hand-written SQL, on `m` (memberships) and
+        `o` (orgs): what `member_list` filters, the name apart."""
+        filters = self._filters
+        assert filters is not None
+        where: list[str] = []
+        params: list[Any] = []
+        if connection.vendor == "sqlite":
+            where.append("o.path >= %s AND o.path < %s")
+            params += subtree_bounds(filters.org.path)
+        else:
+            where.append("o.path LIKE %s")
+            params.append(connection.ops.prep_for_like_query(filters.org.path) + "%")
+        if filters.status:
+            where.append("(m.ended_on IS NULL OR m.end_reason = %s) AND m.status = %s")
+            params += [EndReason.STATUS.value, filters.status]
+        else:
+            marks = ", ".join(["%s"] * len(ON_ROLL_STATUSES))
+            where.append(f"m.ended_on IS NULL AND m.status IN ({marks})")
+            params += [str(value) for value in ON_ROLL_STATUSES]
+        return where, params
+
     # --- keyset paging --------------------------------------------------------------------
 
     def seek(self, *, key: RollKey | None, backwards: bool, limit: int) -> RollPage:
@@ -343,8 +416,12 @@ class MemberRoll:
             return []
         if total < self._walk_from:
             return list(rows.order_by(*order)[:limit])
-        people = Person.objects.aggregate(last=Max("pk"))["last"] or 0
-        walk = WALK_COST * max(people, total) / total * limit <= total
+        if self.count_is_lower_bound:
+            # More than `cap` matches: the walk reads at most `people / cap` people per row.
+            walk = True
+        else:
+            people = Person.objects.aggregate(last=Max("pk"))["last"] or 0
+            walk = WALK_COST * max(people, total) / total * limit <= total
         ids: QuerySet[Membership, Any] | RawSQL
         if walk:
             plan = _Plan(walk=True, backwards=backwards, offset=0)
@@ -460,14 +537,23 @@ def member_roll(
     status: str = "",
     descendants: bool = False,
     walk_from: int | None = None,
+    exact: bool = False,
 ) -> MemberRoll:
-    """`member_list` ready to page, fast whatever the size of the subtree."""
+    """`member_list` ready to page, fast whatever the size of the subtree. A name search
+    counts its matches up to `SEARCH_COUNT_CAP` (`MemberRoll.count_is_lower_bound` past it)
+    unless `exact`; the roll itself, without a search, is always counted exactly: it is the
+    unit's membership, and the index on (org, ended_on, status) counts it cheaply."""
     rows = member_list(user=user, org=org, query=query, status=status, descendants=descendants)
     # Only a subtree can be large, and only a reader of all of it gets the hand-written
     # walk, which has no scope filter to write.
     walkable = descendants and org.numchild > 0 and scope_for(user).can(org.path, Role.VIEWER)
     filters = _Filters(org=org, status=status, folded=fold(query)) if walkable else None
-    return MemberRoll(rows, filters, walk_from=WALK_FROM if walk_from is None else walk_from)
+    return MemberRoll(
+        rows,
+        filters,
+        walk_from=WALK_FROM if walk_from is None else walk_from,
+        cap=SEARCH_COUNT_CAP if fold(query) and not exact else None,
+    )
 
 
 def person_get_for(*, user: AnyUser, person_id: int) -> Person:

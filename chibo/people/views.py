@@ -319,6 +319,8 @@ class MemberListing:
     next: str = ""
     last: str = ""
     problem: str = ""
+    # A search past its cap: there are more than `total` matches.
+    total_is_lower_bound: bool = False
 
     @property
     def first_name(self) -> str:
@@ -355,7 +357,9 @@ def _member_listing(request: HttpRequest, roll: MemberRoll, size: int) -> Member
         else:
             found = roll.seek(key=key, backwards=backwards, limit=size)
             total = roll.count()
-            listing = MemberListing(items=found.items, total=total)
+            listing = MemberListing(
+                items=found.items, total=total, total_is_lower_bound=roll.count_is_lower_bound
+            )
             if found.has_previous and found.items:
                 listing.first = _list_link(request)
                 listing.previous = _list_link(request, cursor=found.previous_cursor or "")
@@ -367,6 +371,10 @@ def _member_listing(request: HttpRequest, roll: MemberRoll, size: int) -> Member
                 listing.next = _list_link(request, cursor=found.next_cursor or "")
                 listing.last = _list_link(request, cursor=cursor_dump(key=None, backwards=True))
             return listing
+    if roll.count_is_lower_bound and (request.GET.get("page") or "1") != "1":
+        # A page number past the first needs the real size of the list (its last page, how
+        # to read it): counted exactly before the paginator takes the total.
+        roll.exact_count()
     paginator = Paginator(roll, size)
     # Checked before the page is read: reading a page far from both ends is what is refused.
     try:
@@ -383,8 +391,20 @@ def _member_listing(request: HttpRequest, roll: MemberRoll, size: int) -> Member
         number = 1
     page = paginator.page(number)
     listing = MemberListing(
-        items=list(page.object_list), total=paginator.count, page_obj=page, problem=problem
+        items=list(page.object_list),
+        total=paginator.count,
+        page_obj=page,
+        problem=problem,
+        total_is_lower_bound=roll.count_is_lower_bound,
     )
+    if listing.total_is_lower_bound:
+        # The first page of a search past its cap: its neighbours are read by cursor, which
+        # needs no exact count; the last page is the walk from the end.
+        if listing.items and page.has_next():
+            after = cursor_dump(key=RollKey.of(listing.items[-1]), backwards=False)
+            listing.next = _list_link(request, cursor=after)
+            listing.last = _list_link(request, cursor=cursor_dump(key=None, backwards=True))
+        return listing
     if page.has_previous():
         listing.first = _list_link(request, page="1")
         listing.previous = _list_link(request, page=str(page.previous_page_number()))
