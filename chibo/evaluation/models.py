@@ -176,7 +176,9 @@ class MemberEvaluation(_Assessed):
         constraints = [
             models.UniqueConstraint(fields=["round", "person"], name="member_evaluation_once")
         ]
-        indexes = [models.Index(fields=["round", "org", "decided_grade"])]
+        # excluded_rule is the last key so that the statistics of a year are read from
+        # the index alone (chibo.evaluation.stats.evaluation_stats_for_all).
+        indexes = [models.Index(fields=["round", "org", "decided_grade", "excluded_rule"])]
 
     def __str__(self) -> str:
         return f"{self.round_id} · {self.person_id}"

@@ -17,23 +17,26 @@ What the figures mean (docs/evaluation.md says the same for readers):
   the node is *provisional*: its figures count the grades decided so far, and the page
   names the open rounds.
 
-Every figure family is one GROUP BY over the path prefix: for one node, the rows of the
-subtree grouped by year, round status, grade and child prefix (the node's own figures, its
-children's and the years before all come from that one read); for every node at once, the
-rows grouped by cell, then summed up by every prefix of the cell's path in the same
-statement. Nothing loops over nodes issuing queries.
+Every figure family is one GROUP BY: for one node, the rows of the subtree grouped by
+year, round status, grade and child prefix (the node's own figures, its children's and the
+years before all come from that one read); for every node at once, the year's rows summed
+per org in one statement read from an index, then each org's sums added into its parent's,
+deepest first (a roll-up by path prefix done in one pass over the orgs: in SQL, the join
+of every cell to each of its prefixes sorted three times the rows it started from).
+Nothing loops over nodes issuing queries.
 """
 
 from __future__ import annotations
 
 import datetime
+import operator
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Q
 from django.db.models.functions import Substr
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -91,7 +94,7 @@ def share(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 2) if whole else None
 
 
-@dataclass
+@dataclass(slots=True)
 class GradeCounts:
     """Counts of one kind of evaluation (members, party units or mass units)."""
 
@@ -151,7 +154,7 @@ class GradeCounts:
         }
 
 
-@dataclass
+@dataclass(slots=True)
 class Figures:
     """The figures of one node for one year."""
 
@@ -370,92 +373,144 @@ def evaluation_stats(
 
 # --- every node at once ---------------------------------------------------------------------
 
+# A tally is a flat list of counts, the cheapest thing to add up node by node: members,
+# party units and mass units each as (listed, excluded, one count per grade of their
+# scale), then the number of rows from open rounds (provisional when above zero).
+_KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("members", PARTY_GRADES),
+    ("party_units", PARTY_GRADES),
+    ("mass_units", SCALE_GRADES),
+)
+_WIDTH = 2 + len(PARTY_GRADES)
+_OPEN = len(_KINDS) * _WIDTH
+_EMPTY = [0] * (_OPEN + 1)
+# _figures reads the tally by these offsets.
+assert (_WIDTH, _OPEN) == (6, 18) and len(SCALE_GRADES) == len(PARTY_GRADES)
 
-def _depths_sql(first: int, deepest: int) -> str:
-    # The depths as a literal table: VALUES lists are spelt differently by the databases,
-    # a UNION of constants is read by both.
-    return " UNION ALL ".join(f"SELECT {depth} AS d" for depth in range(first, deepest + 1))
+
+def _marks(count: int) -> str:
+    # `IN (NULL)` matches nothing: an empty list of ids stays valid SQL.
+    return ", ".join(["%s"] * count) or "NULL"
 
 
-def _rollup_sql(*, table: str, family: bool, within: bool, first: int, deepest: int) -> str:
-    """Rows of `table` for a year grouped by cell (org path), then summed up by every
-    prefix of the path (every ancestor of the cell, and the cell itself), in one statement.
-    The inner GROUP BY reads the evaluation rows once; the outer one only the per-cell
-    sums, a few rows per cell."""
-    family_column = "o.family" if family else "''"
-    # Grouped by the org's id first, in the order of the (round, org, grade) index, and
-    # joined to the orgs once per group; the subtree, when asked for, needs its paths.
-    join_subtree = f"JOIN {Org._meta.db_table} s ON s.id = e.org_id" if within else ""
-    if not within:
-        subtree = ""
-    elif connection.vendor == "sqlite":
-        # SQLite's LIKE ignores case and so cannot use the path's index; a range can.
-        subtree = "AND s.path >= %s AND s.path < %s"
-    else:
-        subtree = "AND s.path LIKE %s"
-    orgs = Org._meta.db_table
-    rounds = Round._meta.db_table
-    return f"""
-        WITH per_org AS (
-            SELECT e.org_id AS org_id, e.decided_grade AS grade, r.status AS status,
-                   COUNT(*) AS listed,
-                   SUM(CASE WHEN e.excluded_rule <> '' THEN 1 ELSE 0 END) AS excluded
-            FROM {table} e
-            JOIN {rounds} r ON r.id = e.round_id
-            {join_subtree}
-            WHERE r.year = %s {subtree}
-            GROUP BY e.org_id, e.decided_grade, r.status
-        ),
-        per_cell AS (
-            SELECT o.path AS path, {family_column} AS family, p.grade, p.status, p.listed,
-                   p.excluded
-            FROM per_org p JOIN {orgs} o ON o.id = p.org_id
-        ),
-        depths AS ({_depths_sql(first, deepest)}),
-        rolled AS (
-            SELECT SUBSTR(p.path, 1, d.d * {Org.steplen}) AS prefix, p.family, p.grade,
-                   p.status, SUM(p.listed) AS listed, SUM(p.excluded) AS excluded
-            FROM per_cell p JOIN depths d ON LENGTH(p.path) >= d.d * {Org.steplen}
-            GROUP BY SUBSTR(p.path, 1, d.d * {Org.steplen}), p.family, p.grade, p.status
-        )
-        SELECT a.id, rolled.family, rolled.grade, rolled.status, rolled.listed, rolled.excluded
-        FROM rolled JOIN {orgs} a ON a.path = rolled.prefix
-    """
+def _per_org_sql(*, table: str, grades: tuple[str, ...], opened: int, held: int, other: int) -> str:
+    """The year's rows summed per org: listed, excluded, graded per grade, and rows of
+    open rounds, one row an org. Rows of the rounds held inside the root are read whole
+    (what has moved out is dropped by the caller); rows of any other round only where
+    they are kept at an org of the root's subtree (a cell moved in, or the root's share of
+    a round held above it). Only the columns of the (round, org, decided_grade,
+    excluded_rule) index are read, so PostgreSQL answers from the index alone."""
+    per_grade = "".join(
+        ", SUM(CASE WHEN e.decided_grade = %s AND e.excluded_rule = '' THEN 1 ELSE 0 END)"
+        for _grade in grades
+    )
+    source = connection.ops.quote_name(table)
+    rows = f"SELECT round_id, org_id, decided_grade, excluded_rule FROM {source}"
+    orgs = connection.ops.quote_name(Org._meta.db_table)
+    return (
+        f"SELECT e.org_id, COUNT(*), SUM(CASE WHEN e.excluded_rule <> '' THEN 1 ELSE 0 END)"
+        f"{per_grade}, SUM(CASE WHEN e.round_id IN ({_marks(opened)}) THEN 1 ELSE 0 END) "
+        f"FROM ({rows} WHERE round_id IN ({_marks(held)}) "
+        f"UNION ALL {rows} WHERE round_id IN ({_marks(other)}) "
+        f"AND org_id IN (SELECT o.id FROM {orgs} o WHERE o.path >= %s AND o.path < %s)) e "
+        f"GROUP BY e.org_id"
+    )
 
 
 def evaluation_stats_for_all(*, year: int, root: Org | None = None) -> dict[int, Figures]:
     """Figures of `year` for every org (of `root`'s subtree, or of the whole tree) that has
-    evaluations under it: org id -> figures, in three queries whatever the tree's size.
-    Orgs with nothing under them are absent (their figures are all zero)."""
+    evaluations under it: org id -> figures, in four queries whatever the tree's size
+    (the year's rounds, the orgs, and the member and unit rows summed per org).
+
+    Each org's tally is then added once into its parent's, deepest orgs first: the roll-up
+    over every prefix of the path in one pass over the orgs. Orgs with nothing under them
+    are absent."""
+    rounds = Round.objects.filter(year=year).values_list("id", "status", "org__path")
+    held: list[int] = []
+    other: list[int] = []
+    opened: list[int] = []
+    for pk, status, path in rounds:
+        (held if root is None or path.startswith(root.path) else other).append(pk)
+        if status == RoundStatus.OPEN:
+            opened.append(pk)
+    if not held and not other:
+        return {}
     orgs = Org.objects.filter(path__startswith=root.path) if root is not None else Org.objects
-    deepest = int(orgs.aggregate(deepest=Max("depth"))["deepest"] or 0)
-    found: dict[int, Figures] = {}
-    if not deepest:
-        return found
-    params: list[str | int] = [year]
-    if root is not None:
-        if connection.vendor == "sqlite":
-            params += list(subtree_bounds(root.path))
-        else:
-            params.append(root.path + "%")
-    # Above the root nothing is asked: the depths start at the root's.
-    first = root.depth if root is not None else 1
+    known = {pk: (path, family) for pk, path, family in orgs.values_list("id", "path", "family")}
+    ids: list[int | str] = [*opened, *held, *other]
+    ids += subtree_bounds(root.path if root is not None else "")
+    both = PARTY_GRADES + SCALE_GRADES
+    tallies: dict[int, list[int]] = {}
     with connection.cursor() as cursor:
-        for table, is_unit in (
-            (MemberEvaluation._meta.db_table, False),
-            (UnitEvaluation._meta.db_table, True),
-        ):
-            sql = _rollup_sql(
-                table=table, family=is_unit, within=root is not None, first=first, deepest=deepest
-            )
-            cursor.execute(sql, params)
-            for org_id, family, grade, status, listed, excluded in cursor.fetchall():
-                figures = found.setdefault(org_id, Figures(year=year))
-                if is_unit:
-                    figures.add_unit(family, grade, status, int(listed), int(excluded or 0))
-                else:
-                    figures.add_member(grade, status, int(listed), int(excluded or 0))
-    return found
+        sql = _per_org_sql(
+            table=MemberEvaluation._meta.db_table,
+            grades=PARTY_GRADES,
+            opened=len(opened),
+            held=len(held),
+            other=len(other),
+        )
+        cursor.execute(sql, [*PARTY_GRADES, *ids])
+        for org_id, *counts, open_rows in cursor.fetchall():
+            if org_id in known:
+                tallies[org_id] = [*counts, *_EMPTY[: _OPEN - _WIDTH], open_rows]
+        sql = _per_org_sql(
+            table=UnitEvaluation._meta.db_table,
+            grades=both,
+            opened=len(opened),
+            held=len(held),
+            other=len(other),
+        )
+        cursor.execute(sql, [*both, *ids])
+        for org_id, listed, excluded, *counts, open_rows in cursor.fetchall():
+            found = known.get(org_id)
+            if found is None:
+                continue
+            tally = tallies.get(org_id)
+            if tally is None:
+                tally = tallies[org_id] = list(_EMPTY)
+            if found[1] == Family.PARTY:
+                start, graded = _WIDTH, counts[: len(PARTY_GRADES)]
+            else:
+                start, graded = 2 * _WIDTH, counts[len(PARTY_GRADES) :]
+            tally[start : start + _WIDTH] = [listed, excluded, *graded]
+            tally[_OPEN] += open_rows
+    _roll_up(tallies, known)
+    return {org_id: _figures(year, tally) for org_id, tally in tallies.items()}
+
+
+def _roll_up(tallies: dict[int, list[int]], known: dict[int, tuple[str, str]]) -> None:
+    """Add every org's tally into its parent's, deepest first, so that each holds its
+    whole subtree. The root's parent is outside `known` and receives nothing."""
+    by_path = {path: pk for pk, (path, _family) in known.items()}
+    for org_id in sorted(known, key=lambda pk: len(known[pk][0]), reverse=True):
+        tally = tallies.get(org_id)
+        if tally is None:
+            continue
+        parent = by_path.get(known[org_id][0][: -Org.steplen])
+        if parent is None:
+            continue
+        above = tallies.get(parent)
+        if above is None:
+            tallies[parent] = list(tally)
+        else:
+            above[:] = map(operator.add, above, tally)
+
+
+def _figures(year: int, tally: list[int]) -> Figures:
+    # Built field by field, without helpers: twelve thousand of these make a province.
+    party, scale = PARTY_GRADES, SCALE_GRADES
+    members = GradeCounts(party, tally[0], tally[1], dict(zip(party, tally[2:6], strict=True)))
+    units = (
+        GradeCounts(party, tally[6], tally[7], dict(zip(party, tally[8:12], strict=True)))
+        if tally[6]
+        else GradeCounts(party)
+    )
+    mass = (
+        GradeCounts(scale, tally[12], tally[13], dict(zip(scale, tally[14:18], strict=True)))
+        if tally[12]
+        else GradeCounts(scale)
+    )
+    return Figures(year, members, units, mass, tally[_OPEN] > 0)
 
 
 # --- the round's downloads -------------------------------------------------------------------

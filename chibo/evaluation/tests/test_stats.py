@@ -18,6 +18,7 @@ from chibo.evaluation.stats import (
 from chibo.evaluation.tests.stats_data import StatsData, make_stats_data
 from chibo.orgs.models import Org
 from chibo.orgs.restructuring import org_merge
+from chibo.orgs.services import org_move
 
 
 @pytest.fixture
@@ -160,8 +161,10 @@ def test_queries_do_not_grow_with_the_tree(
     province = org("TU-TN")
     with django_assert_max_num_queries(5):
         evaluation_stats(org=province, year=2024)
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(4):
         evaluation_stats_for_all(year=2024)
+    with django_assert_max_num_queries(4):
+        evaluation_stats_for_all(year=2024, root=province)
 
 
 def test_year_is_checked_in_vietnamese() -> None:
@@ -173,3 +176,18 @@ def test_year_is_checked_in_vietnamese() -> None:
     assert "Năm “hai nghìn” không hợp lệ" in error.value.message_dict["year"][0]
     with pytest.raises(ValidationError):
         clean_year("2028", today)
+
+
+def test_a_cell_moved_to_another_committee_counts_under_its_new_place(data: StatsData) -> None:
+    # CB02's rows stay in the commune's round of 2024, held by DU-DT, which no longer
+    # holds the cell: they count under DBK-TN now, and the per-root figures must say so.
+    org_move(org=org("DU-DT-CB02"), new_parent=org("DBK-TN"))
+    for root_code in ("DBK-TN", "DU-DT", "TU-TN"):
+        within = evaluation_stats_for_all(year=2024, root=org(root_code))
+        for node in Org.objects.filter(path__startswith=org(root_code).path):
+            one = evaluation_stats(org=node, year=2024).current
+            assert _same(within.get(node.pk, Figures(year=2024)), one), node.code
+    assert (
+        evaluation_stats_for_all(year=2024, root=org("DBK-TN"))[org("DBK-TN").pk].members.listed
+        == 5
+    )
