@@ -322,32 +322,6 @@ def _writable_copy(
     return current
 
 
-def _record_self(
-    current: _Assessed,
-    *,
-    user: User,
-    rules: RuleSet,
-    data: SelfAssessment,
-    criteria: tuple[Any, ...],
-    grades: tuple[Grade, ...],
-    scored: bool,
-    summary: str,
-) -> None:
-    """Store a self-assessment (a member's or a unit's) and audit it; `summary` takes the
-    self grade as %(grade)s."""
-    before = snapshot(current, SELF_FIELDS)
-    _self_values(current, rules, data, criteria=criteria, grades=grades, scored=scored)
-    _save(current, SELF_FIELDS)
-    _audit(
-        user=user,
-        evaluation=current,
-        action=AuditEntry.Action.UPDATE,
-        summary=summary % {"grade": grade_label(current.self_grade)},
-        before=before,
-        fields=SELF_FIELDS,
-    )
-
-
 def _record_proposal(
     current: _Assessed,
     *,
@@ -566,15 +540,20 @@ def round_open(
 # --- a member's evaluation --------------------------------------------------------------
 
 
-def _self_values(
+def _record_self(
     evaluation: _Assessed,
+    *,
+    user: User,
     rules: RuleSet,
     data: SelfAssessment,
-    *,
     criteria: tuple[Any, ...],
     grades: tuple[Grade, ...],
     scored: bool,
+    summary: str,
 ) -> None:
+    """Check and store a self-assessment (a member's or a unit's) and audit it; `summary`
+    takes the self grade as %(grade)s."""
+    before = snapshot(evaluation, SELF_FIELDS)
     texts: dict[str, str] = {}
     codes = {criterion.code: criterion for criterion in criteria}
     for code, text in data.texts.items():
@@ -608,6 +587,15 @@ def _self_values(
     _check_grade(grade, field="self_grade", grades=grades, evaluation=evaluation, required=True)
     evaluation.self_grade = grade
     evaluation.self_submitted_at = timezone.now()
+    _save(evaluation, SELF_FIELDS)
+    _audit(
+        user=user,
+        evaluation=evaluation,
+        action=AuditEntry.Action.UPDATE,
+        summary=summary % {"grade": grade_label(grade)},
+        before=before,
+        fields=SELF_FIELDS,
+    )
 
 
 @transaction.atomic

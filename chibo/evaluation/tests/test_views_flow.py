@@ -20,21 +20,9 @@ from chibo.evaluation.models import (
     Step,
     UnitEvaluation,
 )
-from chibo.evaluation.services import round_open
 from chibo.evaluation.tests.flow_rules import FLOW_YEAR, flow_rules  # noqa: F401
 
 SHEET = {"politics": "18", "ethics": "19", "discipline": "18,5", "tasks": "36"}
-
-
-@pytest.fixture
-def round_(demo: Any, request: pytest.FixtureRequest) -> Round:
-    request.getfixturevalue("flow_rules")
-    return round_open(
-        user=demo.user("danguy"),
-        org=demo.org("DU-DT"),
-        year=FLOW_YEAR,
-        reference_date=datetime.date(FLOW_YEAR, 12, 1),
-    )
 
 
 def mine(round_: Round, username: str = "dangvien1") -> MemberEvaluation:

@@ -4,8 +4,6 @@ reopen, and the unit's evaluation read past the scoping layer."""
 
 from __future__ import annotations
 
-import datetime
-import re
 from typing import Any
 
 import pytest
@@ -20,32 +18,12 @@ from chibo.evaluation.services import (
     SelfAssessment,
     evaluation_propose,
     evaluations_decide_as_proposed,
-    round_open,
     unit_evaluation_decide,
     unit_evaluation_self_submit,
 )
-from chibo.evaluation.tests.flow_rules import FLOW_YEAR, flow_rules  # noqa: F401
+from chibo.evaluation.tests.test_views_flow import mine, text
 
 CELL = "DU-DT-CB01"
-
-
-@pytest.fixture
-def round_(demo: Any, request: pytest.FixtureRequest) -> Round:
-    request.getfixturevalue("flow_rules")
-    return round_open(
-        user=demo.user("danguy"),
-        org=demo.org("DU-DT"),
-        year=FLOW_YEAR,
-        reference_date=datetime.date(FLOW_YEAR, 12, 1),
-    )
-
-
-def text(response: Any) -> str:
-    return re.sub(r"\s+", " ", response.content.decode())
-
-
-def mine(round_: Round) -> MemberEvaluation:
-    return MemberEvaluation.objects.get(round=round_, person__user__username="dangvien1")
 
 
 def cell_unit(round_: Round) -> UnitEvaluation:
