@@ -78,3 +78,46 @@ def test_next_page_and_letter_jump_on_a_phone(new_page):
     desktop.screenshot(path=str(SCREENSHOTS / "member-list-letter-h-desktop-top.png"))
     desktop.goto("/orgs/DU-DT/members/?descendants=on&cursor=made-up")
     assert desktop.get_by_role("alert").inner_text().startswith("Đường dẫn chuyển trang")
+
+
+def test_a_search_past_the_count_cap_says_more_than_and_pages_on(new_page, monkeypatch):
+    # The cap is 10,000 in use; the demo's 1,200 women of Đại Từ stand in for a province.
+    from chibo.people import selectors
+
+    monkeypatch.setattr(selectors, "SEARCH_COUNT_CAP", 100)
+    rows = list(
+        member_list(
+            user=User.objects.get(username="danguy"),
+            org=Org.objects.get(code="HLHPN-DT"),
+            query="thi",
+            descendants=True,
+        )
+    )
+    names = [m.person.full_name for m in rows]
+    assert len(names) > 150
+    page = new_page(NARROW_PHONE)
+    log_in(page, "danguy")
+    page.goto("/orgs/HLHPN-DT/members/?descendants=on&q=thi")
+    status = page.get_by_role("status").first.inner_text()
+    assert "Hơn 100 người" in status and "khớp với “thi”" in status
+    assert page.get_by_text("Có hơn 100 người khớp nên không đếm hết").is_visible()
+    assert page.locator("a.member-name").all_inner_texts() == names[:50]
+    assert page.locator("nav.pager .pager__status").inner_text() == "Trang 1"
+    assert _fits(page)
+    screenshot(page, "member-list-search-capped-phone")
+    page.locator("nav.pager").scroll_into_view_if_needed()
+    page.screenshot(path=str(SCREENSHOTS / "member-list-search-capped-phone-pager.png"))
+
+    page.get_by_role("link", name="Trang sau ›").click()
+    page.wait_for_url(re.compile(r".*cursor="))
+    assert page.locator("a.member-name").all_inner_texts() == names[50:100]
+    assert "q=thi" in page.url
+    page.get_by_role("link", name="Trang cuối »").click()
+    page.wait_for_url(re.compile(r".*cursor="))
+    assert page.locator("a.member-name").all_inner_texts() == names[-50:]
+
+    desktop = new_page(DESKTOP)
+    log_in(desktop, "danguy")
+    desktop.goto("/orgs/HLHPN-DT/members/?descendants=on&q=thi")
+    assert "Hơn 100 người" in desktop.get_by_role("status").first.inner_text()
+    screenshot(desktop, "member-list-search-capped-desktop")

@@ -101,7 +101,7 @@ def test_the_page_says_more_than_and_walks_on_by_cursor(roll_world, small_cap, s
     url = reverse("org_members", args=["T-C"])
     response = client.get(url, {"descendants": "on", "q": "thi"})
     text = text_of(response)
-    assert f"hơn {small_cap} người · khớp với “thi”" in text
+    assert f"Hơn {small_cap} người · khớp với “thi”" in text
     assert "Có hơn 10 người khớp nên không đếm hết" in text
     assert re.search(r"Trang 1\s*<", response.content.decode())  # no "/N": N is not known
     assert "Trang 1/" not in text
@@ -123,7 +123,7 @@ def test_the_page_says_more_than_and_walks_on_by_cursor(roll_world, small_cap, s
         assert "cursor" in params and "page" not in params
         assert params["q"] == ["thi"]
         response = client.get(url + link)
-        assert "hơn 10 người" in text_of(response)
+        assert "Hơn 10 người ·" in text_of(response)
         seen += names_on_page(response)
     assert seen == expected
 
