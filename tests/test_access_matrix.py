@@ -203,6 +203,13 @@ API_WRITE_BODIES: dict[tuple[str, str], dict[str, Any]] = {
         "starts_at": "2026-12-05T19:00:00+07:00",
     },
     ("POST", "/api/v1/meetings/{meeting_id}/attendance"): {"entries": []},
+    ("POST", "/api/v1/orgs/{code}/initiatives"): {
+        "kind": "model",
+        "title": "Hũ gạo tình thương",
+        "tasks": "Mỗi tuần góp một nắm gạo",
+        "starts_on": "2026-01-05",
+        "indicators": [{"kind": "tiet-kiem-gao", "unit": "kg", "target": "100"}],
+    },
 }
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -772,10 +779,11 @@ def _document(code: str) -> int:
 
 
 def _reaching(kind: str, sight: Sight, *, inside: bool) -> list[int]:
-    from chibo.plans.models import Document, Theme, ancestor_paths
+    from chibo.orgs.tree import ancestor_paths
+    from chibo.plans.models import Document, Theme
 
     model = Theme if kind == "theme" else Document
-    above = set(ancestor_paths(Org.objects.get(code=sight.inside_org).path))
+    above = set(ancestor_paths(Org.objects.get(code=sight.inside_org).path, include_self=True))
     rows = model.objects.order_by("pk").values_list("pk", "org__path")
     return [pk for pk, path in rows if (path in above) == inside]
 

@@ -1,7 +1,9 @@
-"""Models, their results and the roll-up of a subtree in the API (read-only).
+"""Models, their results and the roll-up of a subtree in the API; registering a model.
 
-The same selectors and scoping as the pages: an org or a model outside the user's scope
-answers 404; totals need the reader's role over the org (403 for a plain member).
+The same selectors, services and scoping as the pages: an org or a model outside the
+user's scope answers 404; totals need the reader's role over the org (403 for a plain
+member); registering needs the unit's officer, and an overlap with another unit's model
+is refused until confirmed, as on the page (see `initiative_register`).
 """
 
 from __future__ import annotations
@@ -12,8 +14,9 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
+from chibo.core.models import User
 from chibo.core.roles import Role
 from chibo.core.schemas import ErrorOut, ValidationErrorOut
 from chibo.core.scoping import require_role
@@ -23,6 +26,12 @@ from chibo.initiatives.selectors import (
     initiative_get_for,
     initiatives_for,
     rollup,
+)
+from chibo.initiatives.services import (
+    FundData,
+    IndicatorData,
+    InitiativeData,
+    initiative_register,
 )
 from chibo.orgs.selectors import org_get_for
 
@@ -183,3 +192,85 @@ def initiative_detail(request: HttpRequest, initiative_id: int) -> dict[str, Any
             for row in indicator_progress(initiative=initiative)
         ],
     }
+
+
+# --- registering ------------------------------------------------------------------------------
+
+
+class IndicatorIn(Schema):
+    kind: str = Field(max_length=40, description="Mã loại chỉ tiêu (danh mục loại chỉ tiêu).")
+    unit: str = Field(max_length=40, description="Mã đơn vị tính (danh mục đơn vị).")
+    target: Decimal | None = Field(None, description="Chỉ tiêu đăng ký, theo đơn vị trên.")
+    label: str = Field("", max_length=200)
+
+
+class FundIn(Schema):
+    unit: str = Field("dong", max_length=40)
+    in_kind_unit: str = Field("", max_length=40)
+    in_kind_rate: Decimal | None = None
+
+
+class InitiativeIn(Schema):
+    kind: str = Field(max_length=16)
+    title: str = Field(max_length=300)
+    tasks: str = Field(max_length=4000, description="Nội dung công việc, mỗi dòng một việc.")
+    starts_on: datetime.date
+    ends_on: datetime.date | None = None
+    owner_person_id: int | None = None
+    participants: str = Field("", max_length=300)
+    participant_count: int | None = None
+    ward_code: int | None = None
+    hamlet: str = Field("", max_length=120)
+    beneficiaries: str = Field("", max_length=300)
+    indicators: list[IndicatorIn] = Field(default_factory=list, max_length=50)
+    fund: FundIn | None = None
+    confirm_overlap: bool = Field(
+        False,
+        description="Đã xem các mô hình tương tự của đơn vị khác ở cùng địa bàn, cùng thời "
+        "gian và vẫn đăng ký (không có thì bị từ chối, như trên trang).",
+    )
+
+
+@router.post(
+    "/orgs/{code}/initiatives",
+    response={201: InitiativeOut, **ERRORS},
+    summary="Đăng ký một mô hình, phần việc của đơn vị (cán bộ của đơn vị)",
+)
+def initiative_create(
+    request: HttpRequest, code: str, payload: InitiativeIn
+) -> Status[dict[str, Any]]:
+    org = org_get_for(user=request.user, code=code)
+    require_role(request.user, org.path, Role.OFFICER)
+    data = InitiativeData(
+        kind=payload.kind,
+        title=payload.title,
+        tasks=payload.tasks,
+        starts_on=payload.starts_on,
+        ends_on=payload.ends_on,
+        owner_person_id=payload.owner_person_id,
+        participants=payload.participants,
+        participant_count=payload.participant_count,
+        ward_code=payload.ward_code,
+        hamlet=payload.hamlet,
+        beneficiaries=payload.beneficiaries,
+        indicators=[
+            IndicatorData(kind=row.kind, unit=row.unit, target=row.target, label=row.label)
+            for row in payload.indicators
+        ],
+        fund=(
+            FundData(
+                unit=payload.fund.unit,
+                in_kind_unit=payload.fund.in_kind_unit,
+                in_kind_rate=payload.fund.in_kind_rate,
+            )
+            if payload.fund
+            else None
+        ),
+    )
+    initiative = initiative_register(
+        org=org,
+        data=data,
+        actor=request.user if isinstance(request.user, User) else None,
+        confirm_overlap=payload.confirm_overlap,
+    )
+    return Status(201, _out(initiative))

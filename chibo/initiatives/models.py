@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from chibo.core.roles import Role
 from chibo.core.scoping import ScopedQuerySet, scope_for
 from chibo.orgs.models import Org
+from chibo.orgs.tree import ReachingQuerySet
 from chibo.people.models import Person
 
 if TYPE_CHECKING:
@@ -372,27 +373,9 @@ class FundPayout(models.Model):
 # --- emulation movements --------------------------------------------------------------------
 
 
-def ancestor_paths(path: str) -> list[str]:
-    """The org at `path` and every org above it."""
-    return [path[:end] for end in range(Org.steplen, len(path) + 1, Org.steplen)]
-
-
-class MovementQuerySet(ScopedQuerySet["Movement"]):
-    def visible_to(self, user: AnyUser, min_role: Role = Role.VIEWER) -> Self:
-        """Movements launched in the user's subtrees, and those launched above the user's
-        own units (they reach every unit below the committee that launched them)."""
-        scope = scope_for(user)
-        if scope.everything:
-            return self
-        query = scope.subtree_q("org__path", min_role)
-        if min_role <= Role.MEMBER:
-            units = list(scope.member_units()) + list(scope.roots(Role.VIEWER))
-            ancestors = {ancestor for path in units for ancestor in ancestor_paths(path)}
-            query |= Q(org__path__in=sorted(ancestors))
-        return self.filter(query)
-
-    def reaching(self, org: Org) -> Self:
-        return self.filter(org__path__in=ancestor_paths(org.path))
+class MovementQuerySet(ReachingQuerySet["Movement"]):
+    """Movements launched in the user's subtrees, and those launched above the user's own
+    units: a movement reaches every unit below the committee that launched it."""
 
 
 class Movement(models.Model):

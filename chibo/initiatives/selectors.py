@@ -435,9 +435,8 @@ class Match:
     visible: bool  # the user may open it (else only its name and family are shown)
 
 
-def similar_initiatives(
+def overlapping_initiatives(
     *,
-    user: AnyUser,
     org: Org,
     title: str,
     ward_code: int | None,
@@ -445,11 +444,14 @@ def similar_initiatives(
     starts_on: datetime.date,
     ends_on: datetime.date | None,
     limit: int = 10,
-) -> list[Match]:
+) -> list[tuple[Initiative, float]]:
     """Models other units registered in the same commune (the same hamlet, or for the
-    whole commune) for an overlapping period whose names are alike (Đức Thuận: "tránh
-    được tình trạng trùng lắp, chồng chéo … giữa các mô hình, các tổ chức … trong đăng
-    ký các phần việc, mô hình cụ thể")."""
+    whole commune) for an overlapping period whose names are alike, best first, each with
+    its score (Đức Thuận: "tránh được tình trạng trùng lắp, chồng chéo … giữa các mô hình,
+    các tổ chức … trong đăng ký các phần việc, mô hình cụ thể").
+
+    Not narrowed to a reader's scope: an overlap with a unit of another family is exactly
+    what this looks for. Callers show an unreadable match by its name and family only."""
     if ward_code is None:
         return []
     candidates = Initiative.objects.filter(ward_code=ward_code)
@@ -462,15 +464,40 @@ def similar_initiatives(
         .during(starts_on, ends_on or datetime.date(starts_on.year + 50, 12, 31))
         .select_related("org")[:2000]
     )
-    scope = scope_for(user)
     found = []
     for other in candidates:
         score = similarity(title, other.title, hamlet_a=hamlet, hamlet_b=other.hamlet)
         if score >= THRESHOLD:
-            visible = scope.role_at(other.org.path) is not None
-            found.append(Match(initiative=other, score=score, visible=visible))
-    found.sort(key=lambda m: (-m.score, m.initiative.pk))
+            found.append((other, score))
+    found.sort(key=lambda pair: (-pair[1], pair[0].pk))
     return found[:limit]
+
+
+def similar_initiatives(
+    *,
+    user: AnyUser,
+    org: Org,
+    title: str,
+    ward_code: int | None,
+    hamlet: str,
+    starts_on: datetime.date,
+    ends_on: datetime.date | None,
+    limit: int = 10,
+) -> list[Match]:
+    """`overlapping_initiatives`, each marked with whether the user may open it."""
+    scope = scope_for(user)
+    return [
+        Match(initiative=other, score=score, visible=scope.role_at(other.org.path) is not None)
+        for other, score in overlapping_initiatives(
+            org=org,
+            title=title,
+            ward_code=ward_code,
+            hamlet=hamlet,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            limit=limit,
+        )
+    ]
 
 
 def _apart(first: Initiative, second: Initiative) -> bool:

@@ -47,6 +47,7 @@ from chibo.initiatives.models import (
     ScoreSheet,
     SheetStatus,
 )
+from chibo.initiatives.selectors import overlapping_initiatives
 from chibo.orgs import divisions
 from chibo.orgs.models import Level, Org
 from chibo.people.models import Membership, Person
@@ -306,14 +307,50 @@ def initiative_validate(
     _checked(org, data, today)
 
 
+# How many alike models the refusal names; the page lists them all.
+OVERLAPS_NAMED = 3
+
+
+def _overlap_error(overlaps: Sequence[tuple[Initiative, float]]) -> ValidationError:
+    titles = ", ".join(f"“{other.title}”" for other, _score in overlaps[:OVERLAPS_NAMED])
+    if len(overlaps) > OVERLAPS_NAMED:
+        titles += " …"
+    return ValidationError(
+        {
+            "confirm_overlap": _(
+                "Đã có %(n)s mô hình tương tự ở cùng địa bàn, cùng thời gian (%(titles)s). "
+                "Hãy xem, phối hợp hoặc đổi nội dung; nếu vẫn đăng ký, cần xác nhận đã xem "
+                "các mô hình này."
+            )
+            % {"n": len(overlaps), "titles": titles}
+        }
+    )
+
+
 @transaction.atomic
 def initiative_register(
     *, org: Org, data: InitiativeData, actor: User | None = None,
-    today: datetime.date | None = None,
+    today: datetime.date | None = None, confirm_overlap: bool = False,
 ) -> Initiative:  # fmt: skip
     """Register a model, work item or initiative of `org` with its indicators (and the
-    fund of a savings model)."""
+    fund of a savings model).
+
+    Overlapping registrations between organisations are caught here, so the page, the API
+    and any other caller behave alike: a model alike in name, place and period to another
+    unit's (see `overlapping_initiatives`) is refused until the registrant confirms having
+    seen them (`confirm_overlap`, the page's check box); the confirmed overlaps are kept in
+    the audit entry."""
     checked = _checked(org, data, today)
+    overlaps = overlapping_initiatives(
+        org=org,
+        title=checked.title,
+        ward_code=data.ward_code,
+        hamlet=nfc(data.hamlet),
+        starts_on=data.starts_on,
+        ends_on=data.ends_on,
+    )
+    if overlaps and not confirm_overlap:
+        raise _overlap_error(overlaps)
     title, tasks, kinds, units = checked.title, checked.tasks, checked.kinds, checked.units
     fund_unit, in_kind_unit = checked.fund_unit, checked.in_kind_unit
     initiative = Initiative.objects.create(
@@ -358,7 +395,8 @@ def initiative_register(
         summary=_("Đăng ký %(kind)s “%(title)s”")
         % {"kind": InitiativeKind(data.kind).label.lower(), "title": title},
         after=snapshot(initiative, INITIATIVE_FIELDS)
-        | {"indicators": [f"{r.kind} {r.target or ''} {r.unit}" for r in data.indicators]},
+        | {"indicators": [f"{r.kind} {r.target or ''} {r.unit}" for r in data.indicators]}
+        | ({"overlaps_confirmed": [other.pk for other, _score in overlaps]} if overlaps else {}),
     )
     return initiative
 

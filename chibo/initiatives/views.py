@@ -46,6 +46,7 @@ from chibo.initiatives.models import (
     SheetStatus,
 )
 from chibo.initiatives.selectors import (
+    Match,
     award_counts,
     awards_for,
     contribution_get_for,
@@ -221,16 +222,21 @@ def register(request: HttpRequest, code: str) -> HttpResponse:
             apply_service_errors(form, error, aliases={"org": "__all__"})
             context = _base(request, org) | {"form": form, "matches": [], "officer": officer}
             return render(request, "initiatives/register.html", context)
-        matches = similar_initiatives(
-            user=request.user,
-            org=org,
-            title=data.title,
-            ward_code=data.ward_code,
-            hamlet=data.hamlet,
-            starts_on=data.starts_on,
-            ends_on=data.ends_on,
-        )
-        if matches and not form.cleaned_data.get("confirm_overlap"):
+
+        def alike() -> list[Match]:
+            return similar_initiatives(
+                user=request.user,
+                org=org,
+                title=data.title,
+                ward_code=data.ward_code,
+                hamlet=data.hamlet,
+                starts_on=data.starts_on,
+                ends_on=data.ends_on,
+            )
+
+        matches = alike()
+        confirmed = bool(form.cleaned_data.get("confirm_overlap"))
+        if matches and not confirmed:
             messages.warning(
                 request,
                 _(
@@ -241,8 +247,13 @@ def register(request: HttpRequest, code: str) -> HttpResponse:
             )
         else:
             try:
-                initiative = initiative_register(org=org, data=data, actor=_actor(request))
+                initiative = initiative_register(
+                    org=org, data=data, actor=_actor(request), confirm_overlap=confirmed
+                )
             except ValidationError as error:
+                # Another unit may have registered an alike model since the page looked.
+                if "confirm_overlap" in error.message_dict:
+                    matches = alike()
                 apply_service_errors(form, error, aliases={"org": "__all__"})
             else:
                 messages.success(

@@ -51,6 +51,7 @@ from chibo.meetings.models import (
     MeetingStatus,
 )
 from chibo.orgs.models import Org
+from chibo.orgs.tree import ancestor_paths
 
 ITEM_TITLE_MAX = 300
 ITEMS_MAX = 30
@@ -160,16 +161,12 @@ DEFAULT_ITEMS: dict[str, tuple[ItemText, ...]] = {
 }
 
 
-def _ancestor_paths(org: Org) -> list[str]:
-    return [org.path[:end] for end in range(Org.steplen, len(org.path) + 1, Org.steplen)]
-
-
 def agenda_template_for(*, org: Org, kind: str) -> AgendaTemplate | None:
     """The nearest committee's template for this kind up the tree, or a default row
     (org empty) an administrator wrote; None when the built-in items apply."""
     rows = list(
         AgendaTemplate.objects.filter(kind=kind)
-        .filter(Q(org__path__in=_ancestor_paths(org)) | Q(org__isnull=True))
+        .filter(Q(org__path__in=ancestor_paths(org.path, include_self=True)) | Q(org__isnull=True))
         .select_related("org")
     )
     if not rows:

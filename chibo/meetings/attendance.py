@@ -47,7 +47,7 @@ from chibo.core.models import AuditEntry
 from chibo.core.roles import Role
 from chibo.core.scoping import get_for
 from chibo.core.vntext import nfc
-from chibo.meetings.guards import check_meeting_org_active
+from chibo.meetings.guards import check_meeting_org_active, check_org_active
 from chibo.meetings.models import (
     AbsenceNotice,
     Attendance,
@@ -716,6 +716,7 @@ def assignment_end(
         .select_related("person", "org")
         .get(pk=assignment.pk)
     )
+    check_org_active(assignment.org)
     end = ended_on or timezone.localdate()
     if assignment.ended_on is not None:
         raise ValidationError({"ended_on": _("Phân công này đã kết thúc.")})

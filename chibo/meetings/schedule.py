@@ -47,6 +47,7 @@ from chibo.meetings.models import (
 )
 from chibo.meetings.selectors import meetings_visible_to
 from chibo.orgs.models import Family, Level, Org, OrgStatus
+from chibo.orgs.tree import ancestor_paths
 
 if TYPE_CHECKING:
     from chibo.core.scoping import AnyUser
@@ -579,22 +580,18 @@ def schedule_rule_set(*, org: Org, deadline_day: int, actor: User | None = None)
     return rule
 
 
-def _ancestors(org: Org) -> list[str]:
-    return [org.path[:end] for end in range(Org.steplen, len(org.path) + 1, Org.steplen)]
-
-
 def deadline_rules_for(org: Org) -> dict[str, int]:
     """{org path: deadline day} of the rules on the org's ancestors and in its subtree."""
     rows = ScheduleRule.objects.filter(
-        Q(org__path__in=_ancestors(org)) | Q(org__path__startswith=org.path)
+        Q(org__path__in=ancestor_paths(org.path)) | Q(org__path__startswith=org.path)
     ).values_list("org__path", "deadline_day")
     return dict(rows)
 
 
 def nearest_deadline_day(path: str, rules: dict[str, int]) -> int | None:
     """The deadline day of the nearest rule at or above `path`."""
-    for end in range(len(path), 0, -Org.steplen):
-        day = rules.get(path[:end])
+    for ancestor in reversed(ancestor_paths(path, include_self=True)):
+        day = rules.get(ancestor)
         if day is not None:
             return day
     return None

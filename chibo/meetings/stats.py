@@ -47,8 +47,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chibo.core.fields import subtree_bounds
-from chibo.meetings.models import Meeting, MeetingDocument, MeetingKind, MeetingStatus, ScheduleRule
-from chibo.meetings.schedule import REGULAR_KINDS, THEMATIC_KINDS, UNIT_LEVELS
+from chibo.meetings.models import Meeting, MeetingDocument, MeetingKind, MeetingStatus
+from chibo.meetings.schedule import (
+    REGULAR_KINDS,
+    THEMATIC_KINDS,
+    UNIT_LEVELS,
+    deadline_rules_for,
+)
 from chibo.orgs.models import Org, OrgStatus
 
 # Kinds that must be entered before the committee's deadline: the planned ones.
@@ -298,10 +303,6 @@ def deadline_intervals(rules: dict[str, int]) -> list[tuple[str, str | None, int
     return intervals
 
 
-def _ancestor_paths(org: Org) -> list[str]:
-    return [org.path[:end] for end in range(Org.steplen, len(org.path) + 1, Org.steplen)]
-
-
 # --- the one pass over the subtree's meetings -----------------------------------------------
 #
 # Every figure that reads meetings comes from one statement that reads the year's meetings
@@ -469,11 +470,7 @@ def _subtree_sql(
     org: Org, year: int, today: datetime.date, connection: BaseDatabaseWrapper
 ) -> tuple[str, list[Any]]:
     ops = connection.ops
-    rules = dict(
-        ScheduleRule.objects.filter(
-            Q(org__path__in=_ancestor_paths(org)) | Q(org__path__startswith=org.path)
-        ).values_list("org__path", "deadline_day")
-    )
+    rules = deadline_rules_for(org)
     day_sql, day_params = _day_sql(deadline_intervals(rules))
     moved_late_sql, moved_late_params = _moved_late_sql(
         year, sorted(set(rules.values())), connection

@@ -12,7 +12,7 @@ from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 from chibo.core.fields import TreePathField
 from chibo.core.roles import Role
 from chibo.core.scoping import ScopedQuerySet, scope_for
-from chibo.orgs import divisions
+from chibo.orgs import divisions, tree
 
 if TYPE_CHECKING:
     from chibo.core.scoping import AnyUser
@@ -70,6 +70,9 @@ class OrgManager(MP_NodeManager["Org"]):
 class Org(MP_Node):
     """An organisation: đảng bộ, chi bộ, hội, chi hội, đoàn, chi đoàn … at any depth."""
 
+    # Stated, not inherited, so treebeard and the path slicing of chibo.orgs.tree agree.
+    steplen = tree.STEPLEN
+
     path = TreePathField(max_length=255, unique=True)
     code = models.CharField(_("mã"), max_length=40, unique=True)
     name = models.CharField(_("tên"), max_length=200)
@@ -123,7 +126,8 @@ class Org(MP_Node):
         return str(self.path[: -self.steplen])
 
     def ancestor_paths(self) -> list[str]:
-        return [self.path[: i * self.steplen] for i in range(1, self.depth)]
+        """The paths of the orgs above this one, top first."""
+        return tree.ancestor_paths(self.path)
 
 
 class GrantQuerySet(ScopedQuerySet["Grant"]):

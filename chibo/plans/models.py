@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from chibo.core.roles import Role
 from chibo.core.scoping import ScopedQuerySet, scope_for
 from chibo.orgs.models import Family, Org
+from chibo.orgs.tree import ReachingQuerySet
 from chibo.people.models import Person
 from chibo.plans.files import DocumentStorage, stored_name
 
@@ -36,32 +37,6 @@ if TYPE_CHECKING:
     from chibo.core.scoping import AnyUser
 
 _Row = TypeVar("_Row", bound=models.Model)
-
-
-def ancestor_paths(path: str) -> list[str]:
-    """The org at `path` and every org above it."""
-    return [path[:end] for end in range(Org.steplen, len(path) + 1, Org.steplen)]
-
-
-class ReachingQuerySet(ScopedQuerySet[_Row]):
-    """Rows issued by an org for its whole subtree (themes, documents): a unit reads what
-    its own org and every org above it issued."""
-
-    def reaching(self, org: Org) -> Self:
-        """Rows issued by the org or any org above it: they reach every unit below."""
-        return self.filter(org__path__in=ancestor_paths(org.path))
-
-    def visible_to(self, user: AnyUser, min_role: Role = Role.VIEWER) -> Self:
-        """Rows of the user's subtrees, and the rows that reach the user's own units."""
-        scope = scope_for(user)
-        if scope.everything:
-            return self
-        query = scope.subtree_q("org__path", min_role)
-        if min_role <= Role.MEMBER:
-            units = list(scope.member_units()) + list(scope.roots(Role.VIEWER))
-            ancestors = {ancestor for path in units for ancestor in ancestor_paths(path)}
-            query |= Q(org__path__in=sorted(ancestors))
-        return self.filter(query)
 
 
 class ThemeKind(models.TextChoices):

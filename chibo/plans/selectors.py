@@ -51,7 +51,6 @@ from chibo.plans.models import (
     StudySession,
     Theme,
     UnitPlan,
-    ancestor_paths,
 )
 from chibo.plans.services import TAKING_PART
 
@@ -181,11 +180,7 @@ def theme_overview(
     plan = (
         UnitPlan.objects.filter(org=org, theme=theme, year=year).prefetch_related("items").first()
     )
-    documents = list(
-        Document.objects.filter(theme=theme, org__path__in=ancestor_paths(org.path)).order_by(
-            "issued_on", "pk"
-        )
-    )
+    documents = list(Document.objects.reaching(org).filter(theme=theme).order_by("issued_on", "pk"))
     sessions = list(
         StudySession.objects.filter(org=org, theme=theme, held_on__year=year).annotate(
             attendee_count=Count("attendees")
@@ -278,7 +273,7 @@ def library(*, user: AnyUser, org: Org) -> list[Document]:
     person_id = scope_for(user).person_id
     documents = (
         Document.objects.visible_to(user, Role.MEMBER)
-        .filter(org__path__in=ancestor_paths(org.path))
+        .reaching(org)
         .select_related("org", "theme")
         .annotate(
             read_by_me=Exists(
@@ -294,9 +289,7 @@ def library(*, user: AnyUser, org: Org) -> list[Document]:
 
 def document_get_for(*, user: AnyUser, org: Org, document_id: int) -> Document:
     document = get_for(
-        Document.objects.visible_to(user, Role.MEMBER)
-        .filter(org__path__in=ancestor_paths(org.path))
-        .select_related("org", "theme"),
+        Document.objects.visible_to(user, Role.MEMBER).reaching(org).select_related("org", "theme"),
         pk=document_id,
     )
     mark_issuers(user=user, rows=[document])

@@ -24,6 +24,7 @@ from chibo.core.audit import audit_record, snapshot
 from chibo.core.models import AuditEntry
 from chibo.core.vntext import nfc
 from chibo.orgs.models import Level, Org
+from chibo.orgs.tree import ancestor_paths
 from chibo.people.models import Membership, MembershipStatus, Person
 from chibo.plans.files import upload_errors
 from chibo.plans.models import (
@@ -45,7 +46,6 @@ from chibo.plans.models import (
     Theme,
     ThemeKind,
     UnitPlan,
-    ancestor_paths,
 )
 
 if TYPE_CHECKING:
@@ -76,7 +76,7 @@ def _text(value: str) -> str:
 
 
 def _reaches(row_org: Org, unit: Org) -> bool:
-    return row_org.path in ancestor_paths(unit.path)
+    return row_org.path in ancestor_paths(unit.path, include_self=True)
 
 
 def _raise(errors: dict[str, str]) -> None:

@@ -205,6 +205,7 @@ def test_overlaps_are_found_across_organisations_in_the_same_commune(demo, jar):
         org=cell,
         data=_data(kind="model", title="Hũ gạo tiết kiệm xóm Đồng Tiến", fund=None),
         today=TODAY,
+        confirm_overlap=True,
     )
     elsewhere = initiative_register(
         org=demo.org("DU-DT-CB02"),
@@ -215,7 +216,7 @@ def test_overlaps_are_found_across_organisations_in_the_same_commune(demo, jar):
         org=demo.org("DU-DT-CB05"),
         data=_data(kind="model", title="Hũ gạo tình thương", fund=None,
                    starts_on=datetime.date(2026, 12, 1)),
-        today=TODAY,
+        today=TODAY, confirm_overlap=True,
     )  # fmt: skip
     found = similar_initiatives(
         user=demo.user("chihoi1"), org=demo.org("HLHPN-DT-CH01"), title="Hũ gạo tình thương",

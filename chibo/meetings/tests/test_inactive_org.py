@@ -18,6 +18,8 @@ from chibo.meetings.attendance import (
     GuestData,
     RollCallEntry,
     absence_notice_send,
+    assignment_create,
+    assignment_end,
     guest_add,
     roll_call_record,
 )
@@ -25,6 +27,7 @@ from chibo.meetings.documents import document_upload
 from chibo.meetings.minutes import MinutesData, minutes_save, minutes_start
 from chibo.meetings.models import (
     Attendance,
+    AttendanceAssignment,
     GuestRole,
     Meeting,
     MeetingKind,
@@ -127,3 +130,35 @@ def test_every_meeting_service_refuses_a_merged_unit(personas: Any) -> None:
     assert planned.status == MeetingStatus.PLANNED and planned.version == 1
     assert not Attendance.objects.filter(meeting=held, status="excused").exists()
     assert Minutes.objects.get(pk=minutes.pk).revision == minutes.revision
+
+
+def test_an_assignment_to_a_merged_cell_is_not_ended(personas: Any) -> None:
+    """The assignment stays as the unit's record of who attended it until the merger."""
+    cell = personas.cell_a
+    assignment = assignment_create(
+        org=cell, person=personas.dave, role=GuestRole.COMMITTEE, started_on=D(2026, 1, 1)
+    )
+    audits = AuditEntry.objects.count()
+    merge(cell)
+
+    text = refused(lambda: assignment_end(assignment=assignment, ended_on=DAY))
+
+    assert cell.name in text and "đã hợp nhất" in text
+    assert AttendanceAssignment.objects.get(pk=assignment.pk).ended_on is None
+    assert AuditEntry.objects.count() == audits
+
+
+def test_the_assignments_page_says_why_it_cannot_end_one(demo: Any) -> None:
+    cell = demo.org("DU-DT-CB02")
+    assignment = assignment_create(
+        org=cell, person=demo.user("danguy").person, role=GuestRole.COMMITTEE
+    )
+    merge(cell)
+
+    page = demo.client("danguy").post(
+        "/orgs/DU-DT/meeting-assignments/", {"action": "end", "assignment": str(assignment.pk)}
+    )
+
+    assert page.status_code == 200
+    assert f"Tổ chức “{cell.name}” không còn hoạt động" in page.content.decode()
+    assert AttendanceAssignment.objects.get(pk=assignment.pk).ended_on is None
