@@ -257,6 +257,11 @@ class ListCase:
         return any(t is not None and t.cpu_median > SLOW_MS for t in (self.page, self.api))
 
 
+def _vn_thousands(number: int) -> str:
+    """A number as the page writes it: 10.000."""
+    return f"{number:,}".replace(",", ".")
+
+
 def _bench_user(username: str, *, person_id: int | None = None) -> User:
     user, _created = User.objects.get_or_create(username=username)
     user.set_unusable_password()
@@ -771,8 +776,8 @@ def bench_lists(*, members: int, repeat: int, progress: Progress = quiet) -> str
         "of its 150,000th member): a page number that far from both ends is refused. "
         "One- and two-letter searches match the start of the given name. "
         f"A name search counts its matches up to {SEARCH_COUNT_CAP:,} and past that says "
-        f"“hơn {SEARCH_COUNT_CAP:,} người” (the API: `count_is_lower_bound`); the members "
-        "column gives the exact number all the same, counted apart. "
+        f"“Hơn {_vn_thousands(SEARCH_COUNT_CAP)} người” (the API: `count_is_lower_bound`); "
+        "the members column gives the exact number all the same, counted apart. "
         "Queries: per request, session and scope included."
         + (
             " On PostgreSQL the CPU time is the process's plus its server backend's "
@@ -803,7 +808,8 @@ def bench_lists(*, members: int, repeat: int, progress: Progress = quiet) -> str
             rows.append(
                 (
                     case.label,
-                    f"{case.members:,}" + (f" (“hơn {SEARCH_COUNT_CAP:,}”)" if case.capped else ""),
+                    f"{case.members:,}"
+                    + (f" (“hơn {_vn_thousands(SEARCH_COUNT_CAP)}”)" if case.capped else ""),
                     ms(page),
                     ms(api),
                     ms(naive),
