@@ -160,7 +160,9 @@ def org_members(
     page = RollPage(
         items,
         has_previous=filters.offset > 0,
-        has_next=filters.offset + len(items) < count,
+        # Past the cap `count` is less than the list: a full page may have more after it.
+        has_next=filters.offset + len(items) < count
+        or (members.count_is_lower_bound and len(items) == filters.limit),
     )
     return {
         "count": count,

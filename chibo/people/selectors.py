@@ -269,11 +269,15 @@ class MemberRoll:
         start, stop = index.start or 0, index.stop
         if self._filters is None:
             return list(self.rows[start:stop])
-        if start and self.count_is_lower_bound:
+        if (start or stop is None) and self.count_is_lower_bound:
             # Where a page far into the list is read from depends on the list's real size.
             self.exact_count()
         total = self.count()
-        stop = total if stop is None else min(stop, total)
+        if stop is None:
+            stop = total
+        elif not self.count_is_lower_bound:
+            # Past the cap there are more rows than `total`: a long first page stays whole.
+            stop = min(stop, total)
         if start >= stop:
             return []
         if total < self._walk_from:

@@ -54,6 +54,8 @@ def test_past_the_cap_the_count_is_a_lower_bound_and_the_pages_are_whole(
     assert roll.count() == small_cap and roll.count_is_lower_bound
     # The first page by number, then the cursors: all of it, in order, without the count.
     assert [m.pk for m in roll[0:7]] == expected[:7]
+    # A first page longer than the cap is not cut to it.
+    assert [m.pk for m in roll[0 : small_cap * 3]] == expected[: small_cap * 3]
     assert roll.count_is_lower_bound
     for limit in (3, 50):
         assert _walk(roll, limit=limit, backwards=False) == expected, limit
@@ -180,6 +182,16 @@ def test_api_says_the_count_is_a_lower_bound(roll_world, small_cap):
         assert body["count"] == small_cap and body["count_is_lower_bound"] is True
         seen += [item["membership_id"] for item in body["items"]]
     assert seen == expected
+    long_page = client.get(URL, {"descendants": "true", "q": "thi", "limit": "500"}).json()
+    assert [item["membership_id"] for item in long_page["items"]] == expected
+    assert long_page["count_is_lower_bound"] is True and long_page["next_cursor"] is None
+    # A full page longer than the cap: more may follow, so a cursor to them.
+    full = {"descendants": "true", "q": "thi", "limit": str(small_cap * 2)}
+    first_part = client.get(URL, full).json()
+    rest = client.get(URL, {**full, "cursor": first_part["next_cursor"]}).json()
+    assert [item["membership_id"] for item in rest["items"]] == expected[small_cap * 2 :][
+        : small_cap * 2
+    ]
     # An offset past the first page: the exact count, said as such.
     later = client.get(URL, {"descendants": "true", "q": "thi", "limit": "4", "offset": "4"})
     later_body = later.json()
