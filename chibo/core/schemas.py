@@ -13,8 +13,13 @@ M = TypeVar("M", bound=Model)
 
 
 class Paging(Schema):
+    # Read on each request, not once at import: the setting may change after the API is
+    # loaded (a test's override, which would otherwise stick to the whole process).
     limit: int = Field(
-        settings.PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Số dòng tối đa trả về."
+        default_factory=lambda: settings.PAGE_SIZE,
+        ge=1,
+        le=MAX_PAGE_SIZE,
+        description="Số dòng tối đa trả về.",
     )
     offset: int = Field(0, ge=0, description="Bỏ qua bao nhiêu dòng đầu.")
 

@@ -205,3 +205,13 @@ def test_officers_are_listed_by_rank(demo):
     order = ["secretary", "deputy_secretary", "standing_member", "committee_member"]
     assert titles == sorted(titles, key=order.index)
     assert officers[0]["full_name"] == "Hoàng Văn Thắng"  # danguy, Bí thư of the commune
+
+
+def test_the_default_page_size_follows_the_setting_after_the_api_is_loaded(personas, settings):
+    client = api_client(personas.user("dave"))
+    assert client.get("/api/v1/orgs").json()["limit"] == settings.PAGE_SIZE
+    # Once loaded, the API must not keep the size it was first imported with.
+    settings.PAGE_SIZE = 2
+    body = client.get("/api/v1/orgs").json()
+    assert body["limit"] == 2 and len(body["items"]) == 2
+    assert client.get("/api/v1/orgs?limit=3").json()["limit"] == 3
