@@ -68,6 +68,7 @@ from chibo.evaluation.seeding import (
     status_on,
 )
 from chibo.orgs.models import Family, Level, Org
+from chibo.orgs.tree import ancestor_paths
 from chibo.people.models import Membership, Position, Title
 
 Progress = Callable[[str], None]
@@ -237,9 +238,9 @@ class _Builder:
         for mid, pid, org_id, path, status, joined, official, changed, username in rows:
             base = next(
                 (
-                    orgs[path[: depth * Org.steplen]]
-                    for depth in range(1, len(path) // Org.steplen + 1)
-                    if orgs[path[: depth * Org.steplen]].level == Level.BASE
+                    orgs[above]
+                    for above in ancestor_paths(path, include_self=True)
+                    if orgs[above].level == Level.BASE
                 ),
                 None,
             )

@@ -55,6 +55,7 @@ from chibo.evaluation.models import (
 )
 from chibo.orgs.models import Family, Org, OrgStatus
 from chibo.orgs.selectors import org_get_for
+from chibo.orgs.tree import ancestor_paths
 
 if TYPE_CHECKING:
     from chibo.core.scoping import AnyUser
@@ -278,7 +279,7 @@ def round_label(user: AnyUser, round_: Round) -> str:
 
 def _covering_rounds(org: Org, years: Iterable[int]) -> list[Round]:
     """Rounds whose subtree holds the node, or lies inside it."""
-    above = [org.path[:end] for end in range(Org.steplen, len(org.path) + 1, Org.steplen)]
+    above = ancestor_paths(org.path, include_self=True)
     return list(
         Round.objects.filter(Q(org__path__in=above) | Q(org__path__startswith=org.path))
         .filter(year__in=list(years))

@@ -46,6 +46,7 @@ from chibo.evaluation.seeding import (
     status_on,
 )
 from chibo.orgs.models import Family, Level, Org
+from chibo.orgs.tree import ancestor_paths
 from chibo.people.models import Membership, MembershipStatus
 from chibo.people.seeding import Progress, quiet
 from chibo.people.synthetic import ROOT_CODE, _Clock, _RowWriter, synthetic_root
@@ -117,10 +118,9 @@ class _Builder:
         self.levels = dict(by_path.values())
         # Each org's grassroots organisation: the nearest ancestor (or itself) at level base.
         self.base_of: dict[int, int] = {}
-        step = Org.steplen
         for path, (pk, _level) in by_path.items():
-            for depth in range(len(path) // step, 0, -1):
-                ancestor = by_path.get(path[: depth * step])
+            for above in reversed(ancestor_paths(path, include_self=True)):
+                ancestor = by_path.get(above)
                 if ancestor is not None and ancestor[1] == Level.BASE:
                     self.base_of[pk] = ancestor[0]
                     break
