@@ -685,11 +685,12 @@ def evaluation_propose(
 
 
 def _check_unit_assessed_first(evaluation: MemberEvaluation) -> None:
-    """Collectives before individuals: Quy định 124-QĐ/TW ngày 04/10/2023, Điều 11 (the
-    order of the steps: "tập thể trước, cá nhân sau; cấp dưới trước, cấp trên sau"), kept
-    by Quy định 366-QĐ/TW. A member's grade is decided only once the unit that evaluates
-    them (their cell, or the nearest graded unit above it in the round) has submitted its
-    own collective self-assessment."""
+    """Collectives before individuals, the order the issue asks for. No text we could read
+    states it (Quy định 124-QĐ/TW, Điều 11 lays down the three steps of the method, not
+    this order; Hướng dẫn 43-HD/BTCTW grades an organisation on its units' and members'
+    grades): docs/evaluation.md, "Sources checked". A member's grade is decided only once
+    the unit that evaluates them (their cell, or the nearest graded unit above it in the
+    round) has submitted its own collective self-assessment."""
     org = evaluation.org
     unit = (
         UnitEvaluation.objects.filter(
@@ -910,10 +911,10 @@ def unit_evaluation_propose(
 
 
 def _check_units_below_decided(evaluation: UnitEvaluation) -> None:
-    """Lower levels before higher: Quy định 124-QĐ/TW, Điều 11 ("cấp dưới trước, cấp trên
-    sau"). A unit is graded only when every unit below it in the round is decided; as
-    each of those waited for its own, this is the units directly below it, and also any
-    one reopened since. One query over the path prefix."""
+    """Lower levels before higher, the order the issue asks for (not found stated in a
+    text: see _check_unit_assessed_first). A unit is graded only when every unit below it
+    in the round is decided; as each of those waited for its own, this is the units
+    directly below it, and also any one reopened since. One query over the path prefix."""
     waiting = list(
         UnitEvaluation.objects.filter(
             round_id=evaluation.round_id,
