@@ -32,7 +32,7 @@ import datetime
 import operator
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
@@ -442,39 +442,35 @@ def evaluation_stats_for_all(*, year: int, root: Org | None = None) -> dict[int,
     ids += subtree_bounds(root.path if root is not None else "")
     both = PARTY_GRADES + SCALE_GRADES
     tallies: dict[int, list[int]] = {}
-    with connection.cursor() as cursor:
+
+    def sums(model: type[MemberEvaluation | UnitEvaluation], grades: tuple[str, ...]) -> Any:
         sql = _per_org_sql(
-            table=MemberEvaluation._meta.db_table,
-            grades=PARTY_GRADES,
+            table=model._meta.db_table,
+            grades=grades,
             opened=len(opened),
             held=len(held),
             other=len(other),
         )
-        cursor.execute(sql, [*PARTY_GRADES, *ids])
-        for org_id, *counts, open_rows in cursor.fetchall():
-            if org_id in known:
-                tallies[org_id] = [*counts, *_EMPTY[: _OPEN - _WIDTH], open_rows]
-        sql = _per_org_sql(
-            table=UnitEvaluation._meta.db_table,
-            grades=both,
-            opened=len(opened),
-            held=len(held),
-            other=len(other),
-        )
-        cursor.execute(sql, [*both, *ids])
-        for org_id, listed, excluded, *counts, open_rows in cursor.fetchall():
-            found = known.get(org_id)
-            if found is None:
-                continue
-            tally = tallies.get(org_id)
-            if tally is None:
-                tally = tallies[org_id] = list(_EMPTY)
-            if found[1] == Family.PARTY:
-                start, graded = _WIDTH, counts[: len(PARTY_GRADES)]
-            else:
-                start, graded = 2 * _WIDTH, counts[len(PARTY_GRADES) :]
-            tally[start : start + _WIDTH] = [listed, excluded, *graded]
-            tally[_OPEN] += open_rows
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*grades, *ids])
+            return cursor.fetchall()
+
+    for org_id, *counts, open_rows in sums(MemberEvaluation, PARTY_GRADES):
+        if org_id in known:
+            tallies[org_id] = [*counts, *_EMPTY[: _OPEN - _WIDTH], open_rows]
+    for org_id, listed, excluded, *counts, open_rows in sums(UnitEvaluation, both):
+        found = known.get(org_id)
+        if found is None:
+            continue
+        tally = tallies.get(org_id)
+        if tally is None:
+            tally = tallies[org_id] = list(_EMPTY)
+        if found[1] == Family.PARTY:
+            start, graded = _WIDTH, counts[: len(PARTY_GRADES)]
+        else:
+            start, graded = 2 * _WIDTH, counts[len(PARTY_GRADES) :]
+        tally[start : start + _WIDTH] = [listed, excluded, *graded]
+        tally[_OPEN] += open_rows
     _roll_up(tallies, known)
     return {org_id: _figures(year, tally) for org_id, tally in tallies.items()}
 
