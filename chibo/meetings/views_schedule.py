@@ -11,6 +11,7 @@ check the role first (403 inside the scope but not allowed) and only call servic
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
@@ -28,6 +29,7 @@ from chibo.core.forms import VnDateField
 from chibo.core.models import User
 from chibo.core.roles import Role
 from chibo.core.scoping import get_for, require_role, scope_for
+from chibo.core.uploads import content_disposition
 from chibo.meetings import agenda as agenda_services
 from chibo.meetings.documents import (
     document_get_for,
@@ -419,8 +421,14 @@ def document_download(request: HttpRequest, document_id: int) -> HttpResponseBas
     storage = document_storage()
     if not document.file.name or not storage.exists(document.file.name):
         raise Http404
-    name = document.file.name.rsplit("/", 1)[-1]
-    return FileResponse(storage.open(document.file.name, "rb"), as_attachment=True, filename=name)
+    # Saved under the document's Vietnamese title, not the random name it is stored under.
+    extension = Path(document.file.name).suffix.lower()
+    title = document.title.replace("/", "-").strip() or Path(document.file.name).stem
+    response = FileResponse(storage.open(document.file.name, "rb"), as_attachment=True)
+    response["Content-Disposition"] = content_disposition(f"{title}{extension}")
+    # Sent only after the scope check: no shared cache may keep it.
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 # --- topics --------------------------------------------------------------------------------

@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from chibo.core.models import AuditEntry
@@ -95,6 +97,28 @@ def test_good_files_are_kept_privately(personas: Any, data_dir: Path) -> None:
         with pytest.raises(ValueError):
             document_storage().url(document.file.name)
     assert MeetingDocument.objects.filter(meeting=meeting).count() == 3
+
+
+def test_a_download_is_named_by_the_title_and_kept_from_shared_caches(
+    personas: Any, data_dir: Path
+) -> None:
+    meeting = _meeting(personas.cell_a)
+    alice = personas.user("alice")
+    document = document_upload(
+        meeting=meeting,
+        title="Nghị quyết tháng 3/2026",
+        upload=SimpleUploadedFile("nq.PDF", PDF),
+        actor=alice,
+    )
+    client = Client()
+    client.force_login(alice)
+    response = client.get(reverse("meeting_document", args=[document.pk]))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF  # type: ignore[attr-defined]
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith('attachment; filename="Nghi quyet thang 3-2026.pdf"')
+    assert "filename*=utf-8''Ngh%E1%BB%8B%20quy%E1%BA%BFt" in disposition
+    assert response["Cache-Control"] == "private, no-store"
 
 
 def test_the_page_shows_the_problem_and_writes_nothing(demo: Any, data_dir: Path) -> None:
