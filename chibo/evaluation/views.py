@@ -520,6 +520,10 @@ def decide_page(request: HttpRequest, round_id: int, code: str) -> HttpResponse:
                 )
         lines.append({"row": row, "form": form})
     base = base_of(org)
+    # The quota is counted over the whole grassroots organisation: its name and figures are
+    # for readers of it, not for a committee of one cell below it (still held at finalising).
+    if base is not None and not _can(user, base.path, Role.VIEWER):
+        base = None
     quota = quota_check(round_=round_, base=base) if base is not None else None
     return render(
         request,

@@ -188,3 +188,29 @@ def test_a_units_evaluation_is_read_through_the_scope(demo: Any, round_: Round) 
         demo.client("bithu2").get(reverse("evaluation_unit", args=[round_.pk, CELL])).status_code
         == 404
     )
+
+
+# --- the quota is for readers of the grassroots organisation ------------------------------
+
+
+def test_a_committee_of_one_cell_decides_without_the_organisations_quota(
+    demo: Any, round_: Round
+) -> None:
+    from chibo.core.models import User
+    from chibo.core.roles import Role
+    from chibo.orgs.models import Org
+    from chibo.orgs.services import grant_create
+
+    commune = Org.objects.get(code="DU-DT")
+    cell_only = User.objects.create_user(username="chiuy-cb01", password="x")
+    grant_create(user=cell_only, org=Org.objects.get(code=CELL), role=Role.COMMITTEE)
+    client = demo.client("danguy")
+    url = reverse("evaluation_decide", args=[round_.pk, CELL])
+    page = text(client.get(url))
+    assert "Còn được xếp loại HTXSNV" in page and commune.name in page
+    client.force_login(cell_only)
+    response = client.get(url)
+    assert response.status_code == 200
+    page = text(response)
+    assert "Còn được xếp loại HTXSNV" not in page
+    assert commune.name not in page
