@@ -74,7 +74,7 @@ def _place(org: Org) -> str:
 
 
 def _parent_name(org: Org) -> str | None:
-    parent = Org.objects.filter(path=org.path[: -Org.steplen]).first() if org.depth > 1 else None
+    parent = Org.objects.filter(path=org.parent_path).first() if org.depth > 1 else None
     return parent.name if parent is not None else None
 
 

@@ -385,8 +385,6 @@ _KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
 _WIDTH = 2 + len(PARTY_GRADES)
 _OPEN = len(_KINDS) * _WIDTH
 _EMPTY = [0] * (_OPEN + 1)
-# _figures reads the tally by these offsets.
-assert (_WIDTH, _OPEN) == (6, 18) and len(SCALE_GRADES) == len(PARTY_GRADES)
 
 
 def _marks(count: int) -> str:
@@ -493,21 +491,19 @@ def _roll_up(tallies: dict[int, list[int]], known: dict[int, tuple[str, str]]) -
             above[:] = map(operator.add, above, tally)
 
 
+def _counts(grades: tuple[str, ...], tally: list[int], start: int) -> GradeCounts:
+    listed = tally[start]
+    if not listed:
+        return GradeCounts(grades)
+    graded = dict(zip(grades, tally[start + 2 : start + _WIDTH], strict=True))
+    return GradeCounts(grades, listed, tally[start + 1], graded)
+
+
 def _figures(year: int, tally: list[int]) -> Figures:
-    # Built field by field, without helpers: twelve thousand of these make a province.
-    party, scale = PARTY_GRADES, SCALE_GRADES
-    members = GradeCounts(party, tally[0], tally[1], dict(zip(party, tally[2:6], strict=True)))
-    units = (
-        GradeCounts(party, tally[6], tally[7], dict(zip(party, tally[8:12], strict=True)))
-        if tally[6]
-        else GradeCounts(party)
+    members, party_units, mass_units = (
+        _counts(grades, tally, index * _WIDTH) for index, (_name, grades) in enumerate(_KINDS)
     )
-    mass = (
-        GradeCounts(scale, tally[12], tally[13], dict(zip(scale, tally[14:18], strict=True)))
-        if tally[12]
-        else GradeCounts(scale)
-    )
-    return Figures(year, members, units, mass, tally[_OPEN] > 0)
+    return Figures(year, members, party_units, mass_units, tally[_OPEN] > 0)
 
 
 # --- the round's downloads -------------------------------------------------------------------

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import urllib.parse
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -14,27 +13,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from chibo.core.models import AuditEntry
+from chibo.core.tests.upload_samples import DOC, DOCX, ODT, PDF, PNG, XLSX
 from chibo.plans.files import content_disposition, content_matches, upload_errors
 from chibo.plans.models import Document, DocumentRead, Theme
 from chibo.plans.services import DocumentData, ThemeData, document_add, theme_issue
 
 TODAY = timezone.localdate()
-PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
-DOC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64
-
-
-def _zip(members: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
-
-
-DOCX = _zip({"[Content_Types].xml": b"<x/>", "word/document.xml": b"<w/>"})
-XLSX = _zip({"[Content_Types].xml": b"<x/>", "xl/workbook.xml": b"<w/>"})
-ODT = _zip({"mimetype": b"application/vnd.oasis.opendocument.text", "content.xml": b"<o/>"})
 
 
 @pytest.fixture(autouse=True)
